@@ -1,0 +1,98 @@
+package io.github.jvision.models;
+
+import io.github.jvision.Backend;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The registry of every model jvision builds, by torchvision's name.
+ *
+ * <pre>{@code
+ * ComputationGraph net = Models.create("resnet20", new ModelOptions(10, 1, 28));
+ * INDArray probs = net.outputSingle(images);   // images [N, 1, 28, 28] -> probs [N, 10]
+ * }</pre>
+ */
+public final class Models {
+    private static final Map<String, Architecture> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        for (Architecture a : ResNet.values()) {
+            REGISTRY.put(a.modelName(), a);
+        }
+    }
+
+    private Models() {
+    }
+
+    /** @return every registered architecture, in registry order */
+    public static List<Architecture> all() {
+        return List.copyOf(REGISTRY.values());
+    }
+
+    /** @return every registered model name */
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /**
+     * @return the architecture registered as {@code name} (case-insensitive)
+     * @throws UnknownModelException if there is none; its message names the closest matches
+     */
+    public static Architecture get(String name) {
+        Architecture a = REGISTRY.get(name.toLowerCase(Locale.ROOT));
+        if (a == null) {
+            throw new UnknownModelException(name, closest(name.toLowerCase(Locale.ROOT)));
+        }
+        return a;
+    }
+
+    /** @return the configuration of model {@code name} built for {@code options} */
+    public static ComputationGraphConfiguration configure(String name, ModelOptions options) {
+        return get(name).configure(options);
+    }
+
+    /**
+     * Builds and initialises model {@code name} with freshly initialised parameters (seeded by
+     * ND4J's global random generator).
+     */
+    public static ComputationGraph create(String name, ModelOptions options) {
+        Backend.init();
+        ComputationGraph net = new ComputationGraph(configure(name, options));
+        net.init();
+        return net;
+    }
+
+    private static List<String> closest(String name) {
+        List<String> names = new ArrayList<>(REGISTRY.keySet());
+        names.sort(Comparator.comparingInt(n -> distance(name, n)));
+        int best = distance(name, names.get(0));
+        return names.stream().filter(n -> distance(name, n) <= Math.max(best, 2)).limit(3).toList();
+    }
+
+    /** Levenshtein edit distance. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,40 @@
+package org.nd4j.nativeblas;
+
+/**
+ * Compatibility shim that lets DL4J 1.0.0-M2.1 find oneDNN.
+ *
+ * <p>{@code org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()} looks up, by
+ * reflection, the class {@code org.nd4j.nativeblas.Nd4jCpu$Environment} and its method
+ * {@code isUseMKLDNN()}. nd4j-native 1.0.0-M2.1 ships the environment as
+ * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} with {@code isUseONEDNN()}
+ * instead, so the lookup fails and every convolution, batch-norm and pooling layer silently runs
+ * the slow im2col path. This class provides the old name and forwards to the new binding; it
+ * answers {@code false} when the native binding is absent (another backend), which makes DL4J
+ * fall back to its built-in implementations.
+ */
+public final class Nd4jCpu {
+    private Nd4jCpu() {
+    }
+
+    /** The old name of the native environment, as DL4J's helper check expects it. */
+    public static final class Environment {
+        private static final Environment INSTANCE = new Environment();
+
+        private Environment() {
+        }
+
+        /** @return the singleton, as the native binding has one */
+        public static Environment getInstance() {
+            return INSTANCE;
+        }
+
+        /** @return whether the loaded libnd4j was built with oneDNN and has it switched on */
+        public boolean isUseMKLDNN() {
+            try {
+                return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            } catch (LinkageError e) {
+                return false;
+            }
+        }
+    }
+}
