@@ -13,6 +13,9 @@ public interface Architecture {
     /** @return the input size (pixels, square) the architecture was designed for */
     int nativeSize();
 
+    /** @return the number of classes of its reference data set (1000 for ImageNet, 10 for CIFAR-10) */
+    int defaultClasses();
+
     /**
      * Builds the configuration (no parameters yet). Architecture only: no updater, seed or
      * regularisation, which belong to training.

@@ -27,8 +27,39 @@ public record ModelOptions(int numClasses, int inChannels, int imageHeight, int 
         this(numClasses, inChannels, size, size);
     }
 
-    /** @return torchvision's ImageNet setting for an architecture: 1000 classes, RGB, its native size */
-    public static ModelOptions imagenet(Architecture arch) {
-        return new ModelOptions(1000, 3, arch.nativeSize());
+    /** @return an architecture's reference setting: its data set's classes, RGB, its native size */
+    public static ModelOptions reference(Architecture arch) {
+        return new ModelOptions(arch.defaultClasses(), 3, arch.nativeSize());
+    }
+
+    /**
+     * Checks that a batch fits a model built with these options before any native op runs
+     * (known fault C22: DL4J's own messages name the wrong axis or none).
+     *
+     * @param shape the input's shape, expected {@code [N, C, H, W]} with C = inChannels and H, W
+     *              equal to the size the model was built for
+     * @throws IllegalArgumentException naming the received and the expected shape, with a hint
+     */
+    public void checkInput(long[] shape) {
+        String expected = "[N, " + inChannels + ", " + imageHeight + ", " + imageWidth + "] (N, C, H, W)";
+        String got = java.util.Arrays.toString(shape);
+        String hint = null;
+        if (shape.length == 3) {
+            hint = "missing batch dimension: add one, e.g. x.reshape(1, ...)";
+        } else if (shape.length != 4) {
+            hint = "images must be rank 4";
+        } else if (shape[1] != inChannels && shape[3] == inChannels) {
+            hint = "looks channels-last (NHWC): permute to NCHW, x.permute(0, 3, 1, 2)";
+        } else if (shape[1] == 4 && inChannels == 3) {
+            hint = "4 channels: drop the alpha channel";
+        } else if (shape[1] != inChannels) {
+            hint = "the model takes " + inChannels + " channel(s)";
+        } else if (shape[2] != imageHeight || shape[3] != imageWidth) {
+            hint = "resize to " + imageHeight + "x" + imageWidth;
+        }
+        if (hint != null) {
+            throw new IllegalArgumentException("input of shape " + got + " does not fit; expected " + expected
+                    + ": " + hint);
+        }
     }
 }

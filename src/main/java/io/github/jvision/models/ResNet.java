@@ -38,14 +38,16 @@ public enum ResNet implements Architecture {
 
     /** The two stems of the paper: ImageNet's 7x7/2 conv + 3x3/2 max pool, CIFAR's 3x3 conv. */
     enum Stem {
-        IMAGENET(224, 64, 128, 256, 512),
-        CIFAR(32, 16, 32, 64);
+        IMAGENET(224, 1000, 64, 128, 256, 512),
+        CIFAR(32, 10, 16, 32, 64);
 
         final int nativeSize;
+        final int classes;
         final int[] widths;
 
-        Stem(int nativeSize, int... widths) {
+        Stem(int nativeSize, int classes, int... widths) {
             this.nativeSize = nativeSize;
+            this.classes = classes;
             this.widths = widths;
         }
     }
@@ -75,6 +77,11 @@ public enum ResNet implements Architecture {
     @Override
     public int nativeSize() {
         return stem.nativeSize;
+    }
+
+    @Override
+    public int defaultClasses() {
+        return stem.classes;
     }
 
     @Override

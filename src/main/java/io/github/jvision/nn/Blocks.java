@@ -43,14 +43,19 @@ public final class Blocks {
                 .activation(Activation.IDENTITY).build(), out, x);
     }
 
-    /** Batch normalization ({@code BatchNorm2d}) with {@code act} applied to its output. */
+    /**
+     * Batch normalization ({@code BatchNorm2d}), then {@code act} as its own layer named
+     * {@code name + "_" + act} (e.g. {@code bn1_relu}) unless it is the identity. (DL4J's
+     * {@code BatchNormalization} layer ignores a configured activation, so it cannot be fused.)
+     */
     public static Node bn(Scope s, String name, Node x, Activation act) {
-        return s.layer(name, new BatchNormalization.Builder()
-                .eps(BN_EPS).decay(BN_DECAY)
-                .activation(act).build(), x.channels(), x);
+        Node y = s.layer(name, new BatchNormalization.Builder()
+                .eps(BN_EPS).decay(BN_DECAY).build(), x.channels(), x);
+        return act == Activation.IDENTITY ? y
+                : Blocks.act(s, name + "_" + act.name().toLowerCase(java.util.Locale.ROOT), y, act);
     }
 
-    /** Convolution, batch norm and activation; the activation is fused into the BN layer. */
+    /** Convolution, batch norm and activation (see {@link #bn} for the activation's name). */
     public static Node convBnAct(Scope s, String convName, String bnName, Node x, int out, int k,
                                  int stride, int padding, Activation act) {
         return bn(s, bnName, conv(s, convName, x, out, k, stride, padding), act);

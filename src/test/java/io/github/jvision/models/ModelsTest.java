@@ -57,19 +57,19 @@ class ModelsTest {
     @ParameterizedTest
     @CsvSource({"resnet18, 1.814", "resnet50, 4.089", "resnet152, 11.514"})
     void macsMatchTorchvision(String name, double gmacs) {
-        double macs = Summary.of(name, ModelOptions.imagenet(Models.get(name))).macs() / 1e9;
+        double macs = Summary.of(name, ModelOptions.reference(Models.get(name))).macs() / 1e9;
         assertEquals(gmacs, macs, gmacs * 0.02);
     }
 
     @Test
     void layerNamesAreTorchvisionModulePaths() {
-        var names = Models.configure("resnet18", ModelOptions.imagenet(Models.get("resnet18"))).getVertices().keySet();
+        var names = Models.configure("resnet18", ModelOptions.reference(Models.get("resnet18"))).getVertices().keySet();
         for (String n : List.of("conv1", "bn1", "maxpool", "layer1.0.conv1", "layer1.0.bn2", "layer2.0.downsample.0",
                 "layer2.0.downsample.1", "layer4.1.conv2", "fc")) {
             assertTrue(names.contains(n), n);
         }
         assertFalse(names.contains("layer1.0.downsample.0"), "no projection where the shape is unchanged");
-        var bottleneck = Models.configure("resnet50", ModelOptions.imagenet(Models.get("resnet50"))).getVertices().keySet();
+        var bottleneck = Models.configure("resnet50", ModelOptions.reference(Models.get("resnet50"))).getVertices().keySet();
         assertTrue(bottleneck.contains("layer1.0.downsample.0"), "resnet50 projects 64 -> 256 in its first block");
         assertTrue(bottleneck.contains("layer3.5.conv3"));
     }
@@ -105,5 +105,23 @@ class ModelsTest {
         assertThrows(IllegalArgumentException.class, () -> new ModelOptions(0, 3, 32));
         var e = assertThrows(IllegalArgumentException.class, () -> new ModelOptions(10, 4, 32));
         assertTrue(e.getMessage().contains("got 4"));
+    }
+
+    /** Known fault C22: the usual input mistakes fail before any native op, with a hint. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "1,224,224,3 | channels-last",
+            "1,4,224,224 | drop the alpha channel",
+            "3,224,224   | missing batch dimension",
+            "1,3,100,100 | resize to 224x224",
+    })
+    void badInputShapesAreExplained(String shape, String hint) {
+        long[] s = java.util.Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray();
+        var o = new ModelOptions(1000, 3, 224);
+        var e = assertThrows(IllegalArgumentException.class, () -> o.checkInput(s));
+        assertTrue(e.getMessage().contains(hint), e.getMessage());
+        assertTrue(e.getMessage().contains(java.util.Arrays.toString(s)), e.getMessage());
+        assertTrue(e.getMessage().contains("[N, 3, 224, 224] (N, C, H, W)"), e.getMessage());
+        o.checkInput(new long[]{2, 3, 224, 224});
     }
 }

@@ -1,0 +1,53 @@
+package io.github.jvision.augment;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * torchvision's {@code RandomCrop(size, padding, fill=0)}: zero-pad each side by {@code padding},
+ * then crop {@code height x width} at an offset drawn uniformly from all positions.
+ *
+ * @param height  output height
+ * @param width   output width
+ * @param padding pixels of constant {@code fill} added on every side first
+ * @param fill    the padding value
+ */
+public record RandomCrop(int height, int width, int padding, float fill) implements Transform {
+    public RandomCrop {
+        if (height < 1 || width < 1 || padding < 0) {
+            throw new IllegalArgumentException("RandomCrop needs a positive size and padding >= 0; got "
+                    + height + "x" + width + ", padding " + padding);
+        }
+    }
+
+    @Override
+    public Image apply(Image image, RandomGenerator rng) {
+        int ph = image.height() + 2 * padding;
+        int pw = image.width() + 2 * padding;
+        if (ph < height || pw < width) {
+            throw new IllegalArgumentException("RandomCrop of " + height + "x" + width + " from a padded "
+                    + ph + "x" + pw + " image");
+        }
+        int top = rng.nextInt(ph - height + 1) - padding;
+        int left = rng.nextInt(pw - width + 1) - padding;
+        return crop(image, top, left, height, width, fill);
+    }
+
+    /**
+     * Crops {@code height x width} starting at ({@code top}, {@code left}) in input coordinates,
+     * which may lie outside the image; outside pixels take {@code fill}.
+     */
+    public static Image crop(Image image, int top, int left, int height, int width, float fill) {
+        float[] out = new float[image.channels() * height * width];
+        for (int c = 0; c < image.channels(); c++) {
+            for (int y = 0; y < height; y++) {
+                int sy = top + y;
+                for (int x = 0; x < width; x++) {
+                    int sx = left + x;
+                    boolean inside = sy >= 0 && sy < image.height() && sx >= 0 && sx < image.width();
+                    out[(c * height + y) * width + x] = inside ? image.get(c, sy, sx) : fill;
+                }
+            }
+        }
+        return new Image(out, image.channels(), height, width);
+    }
+}

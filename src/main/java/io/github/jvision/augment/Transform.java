@@ -1,0 +1,31 @@
+package io.github.jvision.augment;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A per-image transform. Random ones draw every random choice from {@code rng} and nothing
+ * else. Implementations may return a new image or the input itself; they must not modify the
+ * input.
+ */
+@FunctionalInterface
+public interface Transform {
+    Image apply(Image image, RandomGenerator rng);
+
+    /** The identity. */
+    static Transform identity() {
+        return (image, rng) -> image;
+    }
+
+    /** Applies {@code transforms} in order, as torchvision's {@code Compose}. */
+    static Transform compose(List<Transform> transforms) {
+        List<Transform> ts = List.copyOf(transforms);
+        return (image, rng) -> {
+            Image x = image;
+            for (Transform t : ts) {
+                x = t.apply(x, rng);
+            }
+            return x;
+        };
+    }
+}

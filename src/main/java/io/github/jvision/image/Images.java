@@ -1,0 +1,117 @@
+package io.github.jvision.image;
+
+import io.github.jvision.augment.Image;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads PNG, JPEG, GIF and BMP files (through ImageIO) into {@link Image}s. */
+public final class Images {
+    private Images() {
+    }
+
+    /**
+     * Decodes {@code file} and resizes it (bilinear, half-pixel centres as PyTorch's
+     * {@code interpolate(mode="bilinear", align_corners=False)}) to {@code height x width}.
+     *
+     * <p>Gray images (8 or 16 bit) are read from their samples, not through Java's colour
+     * conversion (which would apply a gamma curve); palette images give their palette colours;
+     * alpha is dropped, not composited, as PIL's {@code convert("RGB")} does.
+     *
+     * @param channels 1: luma {@code (299 R + 587 G + 114 B) / 1000} as PIL's {@code convert("L")}
+     *                 (gray images as they are); 3: RGB, gray replicated
+     * @return {@code [C, H, W]} float32 in [0, 1]
+     * @throws ImageDecodeException if the file is missing, empty or not decodable
+     */
+    public static Image load(Path file, int channels, int height, int width) throws ImageDecodeException {
+        BufferedImage img;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ImageDecodeException(file + ": no such file");
+            }
+            if (Files.size(file) == 0) {
+                throw new ImageDecodeException(file + ": empty file");
+            }
+            img = ImageIO.read(file.toFile());
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException(file + ": cannot decode (" + e.getMessage() + ")", e);
+        }
+        if (img == null) {
+            throw new ImageDecodeException(file + ": not an image ImageIO can read (expected PNG, JPEG, GIF or BMP)");
+        }
+        return resize(toImage(img, channels), height, width);
+    }
+
+    /** @return the pixels of {@code img} as {@code [channels, H, W]} in [0, 1] (see {@link #load}) */
+    public static Image toImage(BufferedImage img, int channels) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3; got " + channels);
+        }
+        int h = img.getHeight();
+        int w = img.getWidth();
+        float[] out = new float[channels * h * w];
+        Raster raster = img.getRaster();
+        boolean gray = raster.getNumBands() == 1 && img.getColorModel().getNumColorComponents() == 1;
+        float max = gray ? (1 << raster.getSampleModel().getSampleSize(0)) - 1 : 255f;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float r;
+                float g;
+                float b;
+                if (gray) {
+                    r = g = b = raster.getSample(x, y, 0) / max;
+                } else {
+                    int p = img.getRGB(x, y); // palette resolved, alpha ignored below
+                    r = ((p >> 16) & 0xff) / 255f;
+                    g = ((p >> 8) & 0xff) / 255f;
+                    b = (p & 0xff) / 255f;
+                }
+                if (channels == 1) {
+                    out[y * w + x] = gray ? r : Math.round((r * 299 + g * 587 + b * 114) * 255 / 1000) / 255f;
+                } else {
+                    out[y * w + x] = r;
+                    out[(h + y) * w + x] = g;
+                    out[(2 * h + y) * w + x] = b;
+                }
+            }
+        }
+        return new Image(out, channels, h, w);
+    }
+
+    /**
+     * Bilinear resize with half-pixel centres (PyTorch {@code align_corners=False}, no
+     * antialiasing); returns the input itself when the size is unchanged.
+     */
+    public static Image resize(Image in, int height, int width) {
+        if (in.height() == height && in.width() == width) {
+            return in;
+        }
+        float[] out = new float[in.channels() * height * width];
+        float sy = (float) in.height() / height;
+        float sx = (float) in.width() / width;
+        for (int y = 0; y < height; y++) {
+            float fy = Math.max(0, (y + 0.5f) * sy - 0.5f);
+            int y0 = Math.min((int) fy, in.height() - 1);
+            int y1 = Math.min(y0 + 1, in.height() - 1);
+            float wy = fy - y0;
+            for (int x = 0; x < width; x++) {
+                float fx = Math.max(0, (x + 0.5f) * sx - 0.5f);
+                int x0 = Math.min((int) fx, in.width() - 1);
+                int x1 = Math.min(x0 + 1, in.width() - 1);
+                float wx = fx - x0;
+                for (int c = 0; c < in.channels(); c++) {
+                    float top = in.get(c, y0, x0) * (1 - wx) + in.get(c, y0, x1) * wx;
+                    float bottom = in.get(c, y1, x0) * (1 - wx) + in.get(c, y1, x1) * wx;
+                    out[(c * height + y) * width + x] = top * (1 - wy) + bottom * wy;
+                }
+            }
+        }
+        return new Image(out, in.channels(), height, width);
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.jvision.train;
+
+import java.util.Locale;
+
+/**
+ * Everything about training that is not the architecture.
+ *
+ * @param epochs         passes over the training set
+ * @param batchSize      images per step
+ * @param lr             peak learning rate
+ * @param optimizer      SGD with Nesterov momentum, or AdamW
+ * @param momentum       SGD momentum (ignored by AdamW, which uses beta1 0.9, beta2 0.999)
+ * @param weightDecay    L2 penalty added to the gradient (SGD, as PyTorch's {@code weight_decay}) or
+ *                       decoupled decay {@code p -= lr * wd * p} (AdamW, Loshchilov and Hutter 2019)
+ * @param labelSmoothing epsilon of label smoothing, 0 for none
+ * @param warmupEpochs   epochs of linear warm-up before cosine decay (fractional allowed)
+ * @param seed           seeds initialisation, order and augmentation
+ * @param augment        augmentation spec ({@code none} or {@code crop-flip})
+ * @param workers        threads preparing batches
+ */
+public record TrainConfig(int epochs, int batchSize, double lr, Optimizer optimizer, double momentum,
+                          double weightDecay, double labelSmoothing, double warmupEpochs, long seed,
+                          String augment, int workers) {
+
+    /** The optimizers. */
+    public enum Optimizer {
+        SGD, ADAMW;
+
+        /** @return the optimizer named (case-insensitive) {@code sgd} or {@code adamw} */
+        public static Optimizer parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown optimizer '" + s + "'; expected sgd or adamw");
+            }
+        }
+    }
+
+    public TrainConfig {
+        if (epochs < 1 || batchSize < 1 || workers < 1) {
+            throw new IllegalArgumentException("epochs, batch size and workers must be at least 1; got "
+                    + epochs + ", " + batchSize + ", " + workers);
+        }
+        if (!(lr > 0) || !(weightDecay >= 0) || !(momentum >= 0 && momentum < 1) || !(warmupEpochs >= 0)) {
+            throw new IllegalArgumentException("need lr > 0, weight decay >= 0, momentum in [0, 1), warm-up >= 0;"
+                    + " got lr " + lr + ", weight decay " + weightDecay + ", momentum " + momentum
+                    + ", warm-up " + warmupEpochs);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1); got " + labelSmoothing);
+        }
+    }
+
+    /** Defaults for small images: SGD + Nesterov 0.9, lr 0.1, batch 128, wd 5e-4, crop-flip. */
+    public static TrainConfig defaults(int epochs) {
+        return new TrainConfig(epochs, 128, 0.1, Optimizer.SGD, 0.9, 5e-4, 0.0, 0.1, 42, "crop-flip",
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.jvision;
+
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The oneDNN helpers are really attached, and they compute what DL4J's plain path computes. */
+class BackendTest {
+
+    private static ComputationGraph build(boolean helpers) {
+        String old = System.getProperty(Backend.HELPERS_DISABLE);
+        System.setProperty(Backend.HELPERS_DISABLE, Boolean.toString(!helpers));
+        try {
+            return Models.create("resnet18", new ModelOptions(10, 3, 64));
+        } finally {
+            System.setProperty(Backend.HELPERS_DISABLE, old == null ? "false" : old);
+        }
+    }
+
+    @Test
+    void helpersAreAttachedToConvBnAndPoolLayers() {
+        assertTrue(Backend.oneDnnActive(), Backend.describe());
+        ComputationGraph net = build(true);
+        assertInstanceOf(MKLDNNConvHelper.class, net.getLayer("layer1.0.conv1").getHelper());
+        assertInstanceOf(MKLDNNBatchNormHelper.class, net.getLayer("layer1.0.bn1").getHelper());
+        assertInstanceOf(MKLDNNSubsamplingHelper.class, net.getLayer("maxpool").getHelper());
+        assertNull(build(false).getLayer("layer1.0.conv1").getHelper(), "the plain path really is plain");
+    }
+
+    @Test
+    void helpersSurviveSaveLoadAndClone() throws Exception {
+        ComputationGraph net = build(true);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, bytes, true);
+        ComputationGraph loaded = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
+        assertInstanceOf(MKLDNNConvHelper.class, loaded.getLayer("layer2.0.conv1").getHelper());
+        assertInstanceOf(MKLDNNConvHelper.class, net.clone().getLayer("layer2.0.conv1").getHelper());
+    }
+
+    @Test
+    void helperAndPlainPathsAgreeForwardAndBackward() {
+        Nd4j.getRandom().setSeed(7);
+        ComputationGraph fast = build(true);
+        ComputationGraph plain = build(false);
+        plain.setParams(fast.params().dup());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 64, 64);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 10);
+        for (int i = 0; i < 4; i++) {
+            y.putScalar(i, i * 3 % 10, 1f);
+        }
+        // inference: BN uses running statistics
+        INDArray a = fast.outputSingle(false, x);
+        INDArray b = plain.outputSingle(false, x);
+        assertTrue(a.equalsWithEps(b, 1e-5), () -> "max |diff| " + a.sub(b).amaxNumber());
+        // training mode forward (batch statistics) and gradients
+        fast.setInputs(x);
+        fast.setLabels(y);
+        plain.setInputs(x);
+        plain.setLabels(y);
+        fast.computeGradientAndScore();
+        plain.computeGradientAndScore();
+        assertEquals(plain.score(), fast.score(), 1e-5);
+        for (String p : new String[]{"conv1_W", "layer1.0.conv2_W", "layer2.0.downsample.0_W", "layer1.0.bn1_gamma",
+                "layer4.1.bn2_beta", "fc_W"}) {
+            INDArray ga = fast.gradient().getGradientFor(p);
+            INDArray gb = plain.gradient().getGradientFor(p);
+            double scale = Math.max(1e-3, gb.amaxNumber().doubleValue());
+            double diff = ga.sub(gb).amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-3 * scale, p + ": max |diff| " + diff + " vs max |grad| " + scale);
+        }
+    }
+
+    @Test
+    void fitStepsMatchBetweenPaths() {
+        Nd4j.getRandom().setSeed(11);
+        ComputationGraph fast = build(true);
+        ComputationGraph plain = build(false);
+        plain.setParams(fast.params().dup());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, 64, 64);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 10);
+        for (int i = 0; i < 4; i++) {
+            y.putScalar(i, i, 1f);
+        }
+        for (int step = 0; step < 4; step++) {
+            fast.fit(new DataSet(x, y));
+            plain.fit(new DataSet(x, y));
+        }
+        double diff = fast.params().sub(plain.params()).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "parameters after 4 SGD steps differ by " + diff);
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.jvision.augment;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TransformsTest {
+
+    private static Image ramp(int c, int h, int w) {
+        float[] d = new float[c * h * w];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = i;
+        }
+        return new Image(d, c, h, w);
+    }
+
+    @Test
+    void flipMirrorsRows() {
+        Image x = ramp(2, 2, 3); // channel 0: [[0,1,2],[3,4,5]]
+        Image y = RandomHorizontalFlip.flip(x);
+        assertArrayEquals(new float[]{2, 1, 0, 5, 4, 3, 8, 7, 6, 11, 10, 9}, y.data());
+    }
+
+    @Test
+    void flipRateIsP() {
+        var flip = new RandomHorizontalFlip(0.3);
+        Image x = ramp(1, 1, 2);
+        var rng = new SplittableRandom(1);
+        int flipped = 0;
+        int n = 20000;
+        for (int i = 0; i < n; i++) {
+            if (flip.apply(x, rng).data()[0] == 1f) {
+                flipped++;
+            }
+        }
+        // binomial sd = sqrt(0.3*0.7/20000) = 0.0032; allow 4 sd
+        assertEquals(0.3, flipped / (double) n, 0.013);
+    }
+
+    @Test
+    void cropOutsideTheImageTakesTheFill() {
+        Image x = ramp(1, 3, 3); // [[0,1,2],[3,4,5],[6,7,8]]
+        Image y = RandomCrop.crop(x, -1, 1, 3, 3, -1f);
+        assertArrayEquals(new float[]{-1, -1, -1, 1, 2, -1, 4, 5, -1}, y.data());
+    }
+
+    @Test
+    void randomCropCoversEveryOffset() {
+        var crop = new RandomCrop(2, 2, 1, 0f);
+        Image x = ramp(1, 2, 2);
+        var rng = new SplittableRandom(5);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            seen.add(java.util.Arrays.toString(crop.apply(x, rng).data()));
+        }
+        assertEquals(9, seen.size(), "(4 - 2 + 1)^2 offsets of a 2x2 crop from a padded 4x4");
+    }
+
+    @Test
+    void labelSmoothingAsPyTorch() {
+        float[] t = new float[4];
+        LabelSmoothing.target(t, 0, 4, 2, 0.1);
+        // (1 - 0.1) * onehot + 0.1 / 4
+        assertArrayEquals(new float[]{0.025f, 0.025f, 0.925f, 0.025f}, t, 1e-7f);
+        assertThrows(IllegalArgumentException.class, () -> LabelSmoothing.target(t, 0, 4, 0, 1.0));
+    }
+
+    @Test
+    void specsParse() {
+        assertSame(Image.class, Augmentations.parse("crop-flip", 28, 28).apply(ramp(1, 28, 28), new SplittableRandom(0)).getClass());
+        var e = assertThrows(IllegalArgumentException.class, () -> Augmentations.parse("rand-m9", 28, 28));
+        assertTrue(e.getMessage().contains("unknown augmentation 'rand-m9'"));
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.jvision.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The command line: outputs, and bad input answered with one line and exit code 2. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static void assertUsageError(Result r, String contains) {
+        assertEquals(2, r.code(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains(contains), r.err());
+    }
+
+    @Test
+    void summaryJsonHasModelParamsMacs() throws Exception {
+        Result r = run("summary", "--model", "resnet50", "--json");
+        assertEquals(0, r.code(), r.err());
+        var json = new ObjectMapper().readTree(r.out());
+        assertEquals("resnet50", json.get("model").asText());
+        assertEquals(25557032, json.get("params").asLong());
+        assertEquals(4.089e9, json.get("macs").asDouble(), 0.0005e9);
+    }
+
+    @Test
+    void summaryTableForGrayscaleCifarModel() {
+        Result r = run("summary", "--model", "resnet20", "--in-channels", "1", "--image-size", "28");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("layer3.2.conv2"), r.out());
+        assertTrue(r.out().contains("269,434 trainable parameters"), r.out());
+    }
+
+    @Test
+    void modelsListsTheRegistry() {
+        Result r = run("models");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("resnet152") && r.out().contains("plain110"), r.out());
+        assertTrue(r.out().contains("60,192,808"), r.out());
+    }
+
+    @Test
+    void unknownModel() {
+        assertUsageError(run("summary", "--model", "resnet5"), "unknown model 'resnet5'; did you mean");
+    }
+
+    @Test
+    void missingAndBadOptions() {
+        assertUsageError(run("train", "--epochs", "1"), "Missing required option: '--model=<model>'");
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "x"), "Invalid value for option '--epochs'");
+        assertUsageError(run("frobnicate"), "Unmatched argument");
+        assertUsageError(run(), "missing command");
+        assertUsageError(run("summary", "--model", "resnet18", "--in-channels", "4"), "inChannels must be 1 (grayscale) or 3 (RGB); got 4");
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--optimizer", "adagrad"), "expected sgd or adamw");
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--augment", "mystery"), "unknown augmentation");
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--dataset", "imagenet"), "unknown data set 'imagenet'");
+    }
+
+    @Test
+    void missingOrCorruptCheckpoint() throws Exception {
+        assertUsageError(run("eval", "--checkpoint", tmp.resolve("none.zip").toString()), "no such checkpoint file");
+        Path junk = Files.writeString(tmp.resolve("junk.zip"), "junk");
+        assertUsageError(run("predict", "--checkpoint", junk.toString(), "x.png"), "not a readable jvision checkpoint");
+    }
+
+    @Test
+    void trainEvalPredictEndToEnd() throws Exception {
+        Path out = tmp.resolve("run");
+        Result t = run("train", "--model", "resnet20", "--epochs", "1", "--limit", "1024", "--batch-size", "64",
+                "--optimizer", "adamw", "--lr", "0.003", "--no-progress", "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("test top-1"), t.out());
+        for (String f : new String[]{"checkpoint.zip", "metrics.json", "log.jsonl", "loss.png", "accuracy.png", "confusion.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        BufferedImage png = ImageIO.read(out.resolve("confusion.png").toFile());
+        assertTrue(png.getWidth() > 400, "a readable heat map");
+
+        Result e = run("eval", "--checkpoint", out.resolve("checkpoint.zip").toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        var metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(metrics.get("test_top1").asDouble(), new ObjectMapper().readTree(e.out()).get("top1").asDouble(), 1e-12,
+                "eval of the checkpoint reproduces the run's final test accuracy");
+
+        // a trouser-like image: a bright vertical bar pair on black, drawn as an RGB PNG at another size
+        BufferedImage img = new BufferedImage(56, 56, BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(18, 4, 8, 48);
+        g.fillRect(30, 4, 8, 48);
+        g.dispose();
+        Path file = tmp.resolve("item.png");
+        ImageIO.write(img, "png", file.toFile());
+        Result p = run("predict", "--checkpoint", out.resolve("checkpoint.zip").toString(), "--top-k", "2", file.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().matches("(?s).*item\\.png: \\S.* 0\\.\\d{4}, \\S.* 0\\.\\d{4}\\s*"), p.out());
+
+        Path notImage = Files.writeString(tmp.resolve("notes.png"), "text");
+        assertUsageError(run("predict", "--checkpoint", out.resolve("checkpoint.zip").toString(), notImage.toString()),
+                "notes.png: not an image");
+    }
+}
