@@ -1,7 +1,7 @@
 package io.github.jvision.examples;
 
 import io.github.jvision.augment.Augmentations;
-import io.github.jvision.augment.Image;
+import io.github.jvision.image.Image;
 import io.github.jvision.augment.Transform;
 import io.github.jvision.data.FashionMnist;
 

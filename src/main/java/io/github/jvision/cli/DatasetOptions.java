@@ -24,6 +24,6 @@ final class DatasetOptions {
         if (!Files.isDirectory(dir)) {
             throw new DatasetException("unknown data set '" + dataset + "'; expected fashion-mnist or a directory");
         }
-        return FashionMnist.load(new FashionMnist.Locator(dir, java.util.Map.of(), dir, dir));
+        return FashionMnist.load(FashionMnist.Locator.only(dir));
     }
 }

@@ -42,8 +42,9 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (isUserError(e)) {
-                err.println("jvision: error: " + e.getMessage());
+            Exception cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+            if (isUserError(cause)) {
+                err.println("jvision: error: " + cause.getMessage());
                 return USAGE;
             }
             throw e;

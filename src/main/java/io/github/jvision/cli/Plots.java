@@ -1,5 +1,6 @@
 package io.github.jvision.cli;
 
+import io.github.jvision.AtomicFiles;
 import io.github.jvision.eval.Metrics;
 import io.github.jvision.train.EpochStats;
 import org.knowm.xchart.BitmapEncoder;
@@ -12,7 +13,6 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,12 +28,20 @@ final class Plots {
                 .yAxisTitle("cross-entropy").build();
         loss.addSeries("train", epochs, history.stream().mapToDouble(EpochStats::trainLoss).toArray());
         loss.addSeries("test", epochs, history.stream().mapToDouble(EpochStats::testLoss).toArray());
+        style(loss, "0.000");
         save(loss, dir.resolve("loss.png"));
         XYChart acc = new XYChartBuilder().width(640).height(420).title("Test accuracy").xAxisTitle("epoch")
                 .yAxisTitle("%").build();
         acc.addSeries("top-1", epochs, history.stream().mapToDouble(e -> 100 * e.testTop1()).toArray());
         acc.addSeries("top-5", epochs, history.stream().mapToDouble(e -> 100 * e.testTop5()).toArray());
+        style(acc, "0.0");
         save(acc, dir.resolve("accuracy.png"));
+    }
+
+    private static void style(XYChart chart, String yPattern) {
+        chart.getStyler().setYAxisDecimalPattern(yPattern);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     }
 
     /** Writes the confusion matrix as a labelled heat map (rows: true class, columns: predicted). */
@@ -58,12 +66,10 @@ final class Plots {
     }
 
     private static void save(Chart<?, ?> chart, Path file) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "plot", ".png");
-        try {
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, tmp -> {
+            try (var out = Files.newOutputStream(tmp)) {
+                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+        });
     }
 }

@@ -1,6 +1,6 @@
 package io.github.jvision.cli;
 
-import io.github.jvision.augment.Image;
+import io.github.jvision.image.Image;
 import io.github.jvision.image.Images;
 import io.github.jvision.train.Checkpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,12 +41,8 @@ final class PredictCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         for (Path file : images) {
             Image img = Images.load(file, o.inChannels(), o.imageHeight(), o.imageWidth());
-            float[] x = img.data().clone();
-            int plane = o.imageHeight() * o.imageWidth();
-            for (int i = 0; i < x.length; i++) {
-                int c = i / plane;
-                x[i] = (x[i] - cp.meta().mean()[c]) / cp.meta().std()[c];
-            }
+            float[] x = new float[img.data().length];
+            img.normalizeInto(cp.meta().mean(), cp.meta().std(), x, 0);
             INDArray input = Nd4j.create(x, new long[]{1, o.inChannels(), o.imageHeight(), o.imageWidth()}, 'c');
             o.checkInput(input.shape());
             INDArray p = cp.net().outputSingle(false, input);

@@ -84,6 +84,9 @@ final class TrainCommand implements Callable<Integer> {
                 weightDecay, labelSmoothing, warmupEpochs, seed, augment,
                 workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         io.github.jvision.augment.Augmentations.parse(augment, 1, 1); // fail early on a bad spec
+        if (limit != null && limit < 1) {
+            throw new IllegalArgumentException("--limit must be at least 1; got " + limit);
+        }
         FashionMnist.Splits splits = data.load();
         var train = limit == null ? splits.train() : splits.train().head(limit);
         float[] mean = {(float) FashionMnist.MEAN};
@@ -91,7 +94,10 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", name);
         var run = new Trainer.Run(name, train, splits.test(), mean, std, config, dir, resume);
         var printer = spec.commandLine().getOut();
-        var result = Trainer.train(run, new Progress(printer, !noProgress, dir));
+        Trainer.Result result;
+        try (Progress progress = new Progress(printer, !noProgress, dir)) {
+            result = Trainer.train(run, progress);
+        }
         printer.printf("%s on %s: test top-1 %.2f%%, top-5 %.2f%%, %d epochs, %.0f s training; wrote %s%n", name,
                 train.name(), 100 * result.test().top1(), 100 * result.test().top5(),
                 result.checkpoint().meta().epochs(), result.trainSeconds(), dir);
@@ -99,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Progress bar per epoch, a line per epoch, and the plots. */
-    static final class Progress implements Trainer.Listener {
+    static final class Progress implements Trainer.Listener, AutoCloseable {
         private final java.io.PrintWriter out;
         private final boolean bars;
         private final Path dir;
@@ -129,11 +135,16 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void epochEnd(EpochStats s, Metrics.Report test, List<EpochStats> history) {
+        public void close() {
             if (bar != null) {
                 bar.close();
                 bar = null;
             }
+        }
+
+        @Override
+        public void epochEnd(EpochStats s, Metrics.Report test, List<EpochStats> history) {
+            close();
             out.printf("epoch %d: train loss %.4f, test loss %.4f, top-1 %.2f%%, top-5 %.2f%%, %.0f s, %.0f img/s%n",
                     s.epoch(), s.trainLoss(), s.testLoss(), 100 * s.testTop1(), 100 * s.testTop5(), s.trainSeconds(),
                     s.imagesPerSec());

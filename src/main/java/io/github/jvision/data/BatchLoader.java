@@ -1,6 +1,6 @@
 package io.github.jvision.data;
 
-import io.github.jvision.augment.Image;
+import io.github.jvision.image.Image;
 import io.github.jvision.augment.LabelSmoothing;
 import io.github.jvision.augment.Transform;
 import org.nd4j.linalg.dataset.DataSet;
@@ -164,7 +164,7 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
                 w = img.width();
                 x = new float[n * c * h * w];
             }
-            normalise(img, x, i * c * h * w);
+            img.normalizeInto(o.mean(), o.std(), x, i * c * h * w);
             LabelSmoothing.target(y, i * k, k, data.labels()[index], o.labelSmoothing());
         }
         return new DataSet(Nd4j.create(x, new long[]{n, c, h, w}, 'c'), Nd4j.create(y, new long[]{n, k}, 'c'));
@@ -179,18 +179,6 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
             px[j] = (src[base + j] & 0xff) / 255f;
         }
         return new Image(px, data.channels(), data.height(), data.width());
-    }
-
-    private void normalise(Image img, float[] out, int offset) {
-        int plane = img.height() * img.width();
-        float[] d = img.data();
-        for (int ch = 0; ch < img.channels(); ch++) {
-            float m = o.mean()[ch];
-            float s = o.std()[ch];
-            for (int j = 0; j < plane; j++) {
-                out[offset + ch * plane + j] = (d[ch * plane + j] - m) / s;
-            }
-        }
     }
 
     @Override

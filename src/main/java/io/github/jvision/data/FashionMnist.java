@@ -1,5 +1,6 @@
 package io.github.jvision.data;
 
+import io.github.jvision.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -84,6 +84,11 @@ public final class FashionMnist {
                     Path.of("/usr/share/datasets/fashion-mnist"));
         }
 
+        /** A locator that searches {@code dir} only and never downloads. */
+        public static Locator only(Path dir) {
+            return new Locator(null, Map.of(), null, dir);
+        }
+
         /** @return candidate directories, in search order */
         public List<Path> candidates() {
             List<Path> dirs = new ArrayList<>();
@@ -103,7 +108,9 @@ public final class FashionMnist {
             if (env.get("JVISION_DATA") != null) {
                 roots.add(Path.of(env.get("JVISION_DATA")));
             }
-            roots.add(cacheRoot());
+            if (home != null) {
+                roots.add(cacheRoot());
+            }
             return roots;
         }
 
@@ -141,6 +148,11 @@ public final class FashionMnist {
                 return dir;
             }
         }
+        if (locator.home() == null) {
+            throw new DatasetException(locator.system() + " does not hold the Fashion-MNIST IDX files"
+                    + " (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz],"
+                    + " t10k-labels-idx1-ubyte[.gz])");
+        }
         Path cache = locator.cacheRoot().resolve(NAME);
         String mirror = locator.env().get(MIRROR_ENV);
         if (mirror == null) {
@@ -174,31 +186,32 @@ public final class FashionMnist {
             for (File f : File.values()) {
                 URI uri = base.resolve(f.stem + ".gz");
                 log.info("downloading {}", uri);
-                Path tmp = Files.createTempFile(dir, f.stem, ".part");
-                try {
-                    HttpResponse<Path> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).build(),
-                            HttpResponse.BodyHandlers.ofFile(tmp));
-                    if (r.statusCode() != 200) {
-                        throw new DatasetException("download of " + uri + " failed: HTTP " + r.statusCode());
-                    }
-                    String sha = sha256(Idx.decompressed(tmp));
-                    if (!sha.equals(f.sha256)) {
-                        throw new DatasetException("download of " + uri + " failed verification: SHA-256 of its content is "
-                                + sha + ", expected " + f.sha256);
-                    }
-                    Files.move(tmp, dir.resolve(f.stem + ".gz"), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                AtomicFiles.write(dir.resolve(f.stem + ".gz"), tmp -> fetch(http, uri, tmp, f.sha256));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatasetException("download interrupted", e);
         } catch (DatasetException e) {
             throw e;
         } catch (IOException e) {
             throw new DatasetException("download from " + base + " failed: " + e, e);
+        }
+    }
+
+    /** Downloads {@code uri} into {@code file} and checks the SHA-256 of its decompressed content. */
+    private static void fetch(HttpClient http, URI uri, Path file, String sha256) throws IOException {
+        HttpResponse<Path> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).build(),
+                    HttpResponse.BodyHandlers.ofFile(file));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatasetException("download of " + uri + " interrupted", e);
+        }
+        if (r.statusCode() != 200) {
+            throw new DatasetException("download of " + uri + " failed: HTTP " + r.statusCode());
+        }
+        String sha = sha256(Idx.decompressed(file));
+        if (!sha.equals(sha256)) {
+            throw new DatasetException("download of " + uri + " failed verification: SHA-256 of its content is "
+                    + sha + ", expected " + sha256);
         }
     }
 

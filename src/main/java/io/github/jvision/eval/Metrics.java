@@ -13,7 +13,7 @@ import java.util.List;
  * <p>Top-k follows scikit-learn's {@code top_k_accuracy_score}: a sample is a hit when fewer
  * than k classes rank above its label, ties broken by class index (a tied class with a lower
  * index ranks above), so constant scores cannot make every sample a hit. For k &ge; the number
- * of classes every sample is a hit (with one warning).
+ * of classes every sample is a hit (with one warning). A NaN score for the label is a miss.
  */
 public final class Metrics {
     private static final Logger log = LoggerFactory.getLogger(Metrics.class);
@@ -52,11 +52,14 @@ public final class Metrics {
     /** Adds one sample's scores {@code [K]} with true class {@code label}. */
     public void add(float[] scores, int label) {
         int rank = rank(scores, label);
-        int argmax = 0;
-        for (int k = 1; k < scores.length; k++) {
-            if (scores[k] > scores[argmax]) {
+        int argmax = -1;
+        for (int k = 0; k < scores.length; k++) {
+            if (!Float.isNaN(scores[k]) && (argmax < 0 || scores[k] > scores[argmax])) {
                 argmax = k;
             }
+        }
+        if (argmax < 0 || Float.isNaN(scores[label])) {
+            argmax = label == 0 ? scores.length - 1 : 0; // NaN output: counted as a miss
         }
         confusion[label][argmax]++;
         if (rank < 5) {
@@ -73,6 +76,9 @@ public final class Metrics {
     /** @return how many classes rank above {@code label}: higher score, or equal score and lower index */
     static int rank(float[] scores, int label) {
         float y = scores[label];
+        if (Float.isNaN(y)) {
+            return scores.length; // a NaN score is never a hit
+        }
         int above = 0;
         for (int k = 0; k < scores.length; k++) {
             if (scores[k] > y || (scores[k] == y && k < label)) {

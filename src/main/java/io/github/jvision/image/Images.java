@@ -1,6 +1,5 @@
 package io.github.jvision.image;
 
-import io.github.jvision.augment.Image;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

@@ -30,8 +30,8 @@ final class GraphFactory {
         try {
             return graph.build();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(model + " cannot take " + o.imageHeight() + "x" + o.imageWidth()
-                    + " inputs (too small for its downsampling): " + e.getMessage(), e);
+            throw new IllegalArgumentException(model + " cannot be built for " + o.inChannels() + "x"
+                    + o.imageHeight() + "x" + o.imageWidth() + " inputs: " + e.getMessage(), e);
         }
     }
 }

@@ -59,12 +59,27 @@ public final class Models {
     }
 
     /**
-     * Builds and initialises model {@code name} with freshly initialised parameters (seeded by
-     * ND4J's global random generator).
+     * Builds model {@code name} with freshly initialised parameters, from a random seed.
+     *
+     * @throws UnknownModelException    if no model has that name
+     * @throws IllegalArgumentException if the input size does not fit the architecture
      */
     public static ComputationGraph create(String name, ModelOptions options) {
+        return create(name, options, new java.util.Random().nextLong());
+    }
+
+    /**
+     * Builds model {@code name} with parameters initialised from {@code seed} (the same seed gives
+     * the same parameters).
+     *
+     * @throws UnknownModelException    if no model has that name
+     * @throws IllegalArgumentException if the input size does not fit the architecture
+     */
+    public static ComputationGraph create(String name, ModelOptions options, long seed) {
         Backend.init();
-        ComputationGraph net = new ComputationGraph(configure(name, options));
+        ComputationGraphConfiguration conf = configure(name, options);
+        conf.getDefaultConfiguration().setSeed(seed); // ComputationGraph.init() seeds ND4J's generator with it
+        ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return net;
     }

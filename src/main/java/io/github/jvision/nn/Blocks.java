@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -38,8 +39,8 @@ public final class Blocks {
                 .stride(stride, stride).padding(padding, padding)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .nOut(out).hasBias(false)
-                // He et al. 2015 (and torchvision's ResNet): kaiming normal, fan_out, ReLU gain
-                .weightInit(WeightInit.RELU)
+                // torchvision's ResNet: kaiming_normal_(mode="fan_out", nonlinearity="relu"), std sqrt(2 / (out k k))
+                .weightInit(new NormalDistribution(0, Math.sqrt(2.0 / (out * k * k))))
                 .activation(Activation.IDENTITY).build(), out, x);
     }
 

@@ -2,6 +2,7 @@ package io.github.jvision.train;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jvision.AtomicFiles;
 import io.github.jvision.Backend;
 import io.github.jvision.models.ModelOptions;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -10,7 +11,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.util.List;
 
 /**
@@ -43,20 +45,19 @@ public record Checkpoint(ComputationGraph net, Meta meta) {
     }
 
     /**
-     * Writes atomically: into a temporary file beside {@code file}, then renamed over it, so a
-     * crash leaves either the old checkpoint or the new one, never a partial file.
+     * Writes atomically ({@link AtomicFiles}): a crash leaves either the old checkpoint or the new
+     * one, never a partial file. The metadata is a plain JSON entry of the zip (never Java
+     * serialization, so loading a file runs no code from it).
+     *
+     * @throws IOException if the file cannot be written
      */
     public void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
+        AtomicFiles.write(file, tmp -> {
             ModelSerializer.writeModel(net, tmp.toFile(), true);
-            ModelSerializer.addObjectToFile(tmp.toFile(), ENTRY, JSON.writeValueAsString(meta));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
+                Files.writeString(zip.getPath(ENTRY), JSON.writeValueAsString(meta));
+            }
+        });
     }
 
     /**
@@ -71,8 +72,15 @@ public record Checkpoint(ComputationGraph net, Meta meta) {
             throw new CheckpointException(file + ": no such checkpoint file");
         }
         try {
-            String json = ModelSerializer.getObjectFromFile(file.toFile(), ENTRY);
-            Meta meta = JSON.readValue(json, Meta.class);
+            Meta meta;
+            try (FileSystem zip = FileSystems.newFileSystem(file)) {
+                Path entry = zip.getPath(ENTRY);
+                if (!Files.exists(entry)) {
+                    throw new CheckpointException(file + ": a DL4J model zip without jvision metadata (" + ENTRY
+                            + "); was it written by jvision train?");
+                }
+                meta = JSON.readValue(Files.readString(entry), Meta.class);
+            }
             ComputationGraph net = ModelSerializer.restoreComputationGraph(file.toFile(), true);
             return new Checkpoint(net, meta);
         } catch (CheckpointException e) {

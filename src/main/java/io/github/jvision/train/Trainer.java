@@ -1,5 +1,6 @@
 package io.github.jvision.train;
 
+import io.github.jvision.AtomicFiles;
 import io.github.jvision.Backend;
 import io.github.jvision.augment.Augmentations;
 import io.github.jvision.augment.Transform;
@@ -14,7 +15,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -88,8 +88,12 @@ public final class Trainer {
 
     /**
      * Sets the optimizer, learning-rate schedule, regularisation and seed of {@code config} on every
-     * layer of {@code conf}: SGD with Nesterov momentum and L2 (PyTorch {@code SGD(nesterov=True,
-     * weight_decay)}), or Adam with decoupled weight decay (AdamW); warm-up then cosine decay.
+     * layer of {@code conf}: SGD with Nesterov momentum (DL4J's {@code Nesterovs}, which keeps the
+     * learning rate inside the velocity, equal to PyTorch's {@code SGD(nesterov=True)} at constant
+     * rate) and L2, or Adam with decoupled weight decay (AdamW); warm-up then cosine decay. Weight
+     * decay applies to convolution and dense weights only, not to biases and BN parameters (DL4J
+     * never regularises BN), the common "no decay on norms and biases" recipe; PyTorch's plain
+     * {@code weight_decay} would decay those too.
      */
     public static void configure(ComputationGraphConfiguration conf, TrainConfig c, int stepsPerEpoch) {
         long total = (long) c.epochs() * stepsPerEpoch;
@@ -125,77 +129,113 @@ public final class Trainer {
         return net;
     }
 
-    /** Trains, evaluates, logs and checkpoints as described in the class comment. */
+    /**
+     * Trains, evaluates, logs and checkpoints as described in the class comment. On resume the
+     * checkpoint's training configuration wins (its schedule was planned for it); a different
+     * configuration given now is reported in a warning.
+     *
+     * @throws IOException                if the output cannot be written or the checkpoint read
+     * @throws TrainingDivergedException  if the loss becomes NaN or infinite
+     * @throws IllegalArgumentException   if the checkpoint holds another model
+     */
     public static Result train(Run run, Listener listener) throws IOException {
-        TrainConfig c = run.config();
-        ImageDataset train = run.train();
-        int steps = (train.size() + c.batchSize() - 1) / c.batchSize();
-        Path checkpointFile = run.out().resolve(CHECKPOINT);
-        Files.createDirectories(run.out());
+        State s = start(run);
+        Metrics.Report test = null;
+        for (int epoch = s.history.size(); epoch < s.config.epochs(); epoch++) {
+            EpochStats stats = trainEpoch(run, s, epoch, listener);
+            test = Evaluator.evaluate(s.net, s.options, run.test(), run.mean(), run.std(), EVAL_BATCH);
+            stats = new EpochStats(stats.epoch(), stats.trainLoss(), test.loss(), test.top1(), test.top5(), stats.lr(),
+                    stats.trainSeconds(), stats.imagesPerSec());
+            s.history.add(stats);
+            s.checkpoint = new Checkpoint(s.net, new Checkpoint.Meta(run.model(), s.options, run.train().classes(),
+                    run.mean(), run.std(), run.train().name(), s.config, epoch + 1, List.copyOf(s.history)));
+            s.checkpoint.save(run.out().resolve(CHECKPOINT));
+            writeLog(run.out(), s.history);
+            log.info("epoch {}: {}", epoch + 1, stats);
+            listener.epochEnd(stats, test, s.history);
+        }
+        if (test == null) { // resumed a finished run: report what is there
+            test = Evaluator.evaluate(s.net, s.options, run.test(), run.mean(), run.std(), EVAL_BATCH);
+        }
+        double trainSeconds = s.history.stream().mapToDouble(EpochStats::trainSeconds).sum();
+        writeMetrics(run, s, test, trainSeconds);
+        return new Result(s.checkpoint, test, trainSeconds);
+    }
 
+    /** Evaluation batch size: large batches, as inference needs no gradients. */
+    private static final int EVAL_BATCH = 256;
+
+    /** A run in progress. */
+    private static final class State {
         ComputationGraph net;
+        TrainConfig config;
+        ModelOptions options;
         List<EpochStats> history = new ArrayList<>();
-        ModelOptions options = new ModelOptions(train.classes().size(), train.channels(), train.height(), train.width());
-        if (run.resume() && Files.exists(checkpointFile)) {
-            Checkpoint cp = Checkpoint.load(checkpointFile);
+        Checkpoint checkpoint;
+    }
+
+    private static int steps(ImageDataset train, TrainConfig c) {
+        return (train.size() + c.batchSize() - 1) / c.batchSize();
+    }
+
+    /** A fresh network, or the one in {@code out/checkpoint.zip} when resuming. */
+    private static State start(Run run) throws IOException {
+        State s = new State();
+        ImageDataset train = run.train();
+        s.options = new ModelOptions(train.classes().size(), train.channels(), train.height(), train.width());
+        s.config = run.config();
+        Path file = run.out().resolve(CHECKPOINT);
+        Files.createDirectories(run.out());
+        if (run.resume() && Files.exists(file)) {
+            Checkpoint cp = Checkpoint.load(file);
             if (!cp.meta().model().equals(run.model())) {
-                throw new IllegalArgumentException(checkpointFile + " holds " + cp.meta().model() + ", not " + run.model());
+                throw new IllegalArgumentException(file + " holds " + cp.meta().model() + ", not " + run.model());
             }
-            if (!cp.meta().config().equals(c)) {
-                log.warn("resuming with the checkpoint's training configuration {}", cp.meta().config());
-                c = cp.meta().config();
+            if (!cp.meta().config().equals(s.config)) {
+                log.warn("resuming with the checkpoint's training configuration {} (given: {})",
+                        cp.meta().config(), s.config);
             }
-            net = cp.net();
-            history.addAll(cp.meta().history());
+            s.config = cp.meta().config();
+            s.net = cp.net();
+            s.history.addAll(cp.meta().history());
+            s.checkpoint = cp;
             log.info("resuming {} after epoch {}", run.model(), cp.meta().epochs());
         } else {
-            net = newNetwork(run.model(), options, c, steps);
+            s.net = newNetwork(run.model(), s.options, s.config, steps(train, s.config));
         }
+        return s;
+    }
+
+    /** One pass over the training set; test metrics are filled in by the caller. */
+    private static EpochStats trainEpoch(Run run, State s, int epoch, Listener listener) {
+        TrainConfig c = s.config;
+        ImageDataset train = run.train();
+        int steps = steps(train, c);
+        listener.epochStart(epoch + 1, c.epochs(), steps);
         Transform transform = Augmentations.parse(c.augment(), train.height(), train.width());
-        Metrics.Report test = null;
-        Checkpoint checkpoint = null;
-        for (int epoch = history.size(); epoch < c.epochs(); epoch++) {
-            listener.epochStart(epoch + 1, c.epochs(), steps);
-            double lossSum = 0;
-            long start = System.nanoTime();
-            var batching = new BatchLoader.Options(c.batchSize(), true, c.seed(), epoch, transform,
-                    c.labelSmoothing(), run.mean(), run.std(), c.workers(), false);
-            try (BatchLoader batches = new BatchLoader(train, batching)) {
-                for (int step = 0; batches.hasNext(); step++) {
-                    DataSet batch = batches.next();
-                    net.fit(batch);
-                    double loss = net.score();
-                    if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (epoch + 1)
-                                + ", step " + (step + 1) + "; lower the learning rate (--lr " + c.lr() + ")");
-                    }
-                    lossSum += loss;
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    listener.step(step + 1, loss, (double) Math.min((step + 1) * c.batchSize(), train.size()) / seconds);
+        var batching = new BatchLoader.Options(c.batchSize(), true, c.seed(), epoch, transform,
+                c.labelSmoothing(), run.mean(), run.std(), c.workers(), false);
+        double lossSum = 0;
+        long start = System.nanoTime();
+        try (BatchLoader batches = new BatchLoader(train, batching)) {
+            for (int step = 0; batches.hasNext(); step++) {
+                s.net.fit(batches.next());
+                double loss = s.net.score();
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (epoch + 1)
+                            + ", step " + (step + 1) + "; lower the learning rate (--lr " + c.lr() + ")");
                 }
+                lossSum += loss;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                listener.step(step + 1, loss, Math.min((step + 1) * c.batchSize(), train.size()) / seconds);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            net.incrementEpochCount();
-            test = Evaluator.evaluate(net, run.test(), run.mean(), run.std(), 256);
-            double lr = net.getLayer(0).conf().getLayer() instanceof BaseLayer b
-                    ? b.getIUpdater().getLearningRate(net.getIterationCount() - 1, epoch) : Double.NaN;
-            EpochStats stats = new EpochStats(epoch + 1, lossSum / steps, test.loss(), test.top1(), test.top5(), lr,
-                    seconds, train.size() / seconds);
-            history.add(stats);
-            checkpoint = new Checkpoint(net, new Checkpoint.Meta(run.model(), options, train.classes(), run.mean(),
-                    run.std(), train.name(), c, epoch + 1, List.copyOf(history)));
-            checkpoint.save(checkpointFile);
-            writeLog(run.out(), history);
-            log.info("epoch {}: {}", epoch + 1, stats);
-            listener.epochEnd(stats, test, history);
         }
-        if (test == null) { // resumed a finished run: evaluate what is there
-            test = Evaluator.evaluate(net, run.test(), run.mean(), run.std(), 256);
-            checkpoint = Checkpoint.load(checkpointFile);
-        }
-        double trainSeconds = history.stream().mapToDouble(EpochStats::trainSeconds).sum();
-        writeMetrics(run, net, test, history, trainSeconds);
-        return new Result(checkpoint, test, trainSeconds);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        s.net.incrementEpochCount();
+        double lr = s.net.getLayer(0).conf().getLayer() instanceof BaseLayer b
+                ? b.getIUpdater().getLearningRate(s.net.getIterationCount() - 1, epoch) : Double.NaN;
+        return new EpochStats(epoch + 1, lossSum / steps, Double.NaN, Double.NaN, Double.NaN, lr, seconds,
+                train.size() / seconds);
     }
 
     private static void writeLog(Path out, List<EpochStats> history) throws IOException {
@@ -203,18 +243,15 @@ public final class Trainer {
         for (EpochStats e : history) {
             s.append(Checkpoint.JSON.writeValueAsString(e)).append('\n');
         }
-        writeAtomically(out.resolve("log.jsonl"), s.toString());
+        AtomicFiles.writeString(out.resolve("log.jsonl"), s.toString());
     }
 
-    private static void writeMetrics(Run run, ComputationGraph net, Metrics.Report test, List<EpochStats> history,
-                                     double trainSeconds) throws IOException {
+    private static void writeMetrics(Run run, State s, Metrics.Report test, double trainSeconds) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", run.model());
         m.put("dataset", run.train().name());
-        m.put("params", Summary.of(run.model(), net.getConfiguration(),
-                new ModelOptions(run.train().classes().size(), run.train().channels(), run.train().height(),
-                        run.train().width())).params());
-        m.put("epochs", history.size());
+        m.put("params", Summary.of(run.model(), s.net.getConfiguration(), s.options).params());
+        m.put("epochs", s.history.size());
         m.put("train_seconds", trainSeconds);
         m.put("test_top1", test.top1());
         m.put("test_top5", test.top5());
@@ -223,23 +260,10 @@ public final class Trainer {
         m.put("classes", test.classes());
         m.put("per_class_accuracy", test.perClassAccuracy());
         m.put("confusion_matrix", test.confusion());
-        m.put("config", run.config());
+        m.put("config", s.config);
         m.put("backend", Backend.describe());
-        writeAtomically(run.out().resolve("metrics.json"),
+        AtomicFiles.writeString(run.out().resolve("metrics.json"),
                 Checkpoint.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
-    }
-
-    /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
     }
 
     static {

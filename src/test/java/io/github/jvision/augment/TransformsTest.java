@@ -1,5 +1,7 @@
 package io.github.jvision.augment;
 
+import io.github.jvision.image.Image;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -69,7 +71,19 @@ class TransformsTest {
 
     @Test
     void specsParse() {
-        assertSame(Image.class, Augmentations.parse("crop-flip", 28, 28).apply(ramp(1, 28, 28), new SplittableRandom(0)).getClass());
+        assertSame(ramp(1, 4, 4).getClass(), Augmentations.parse("none", 4, 4).apply(ramp(1, 4, 4), null).getClass());
+        Image x = ramp(1, 28, 28);
+        assertSame(x, Augmentations.parse("none", 28, 28).apply(x, new SplittableRandom(0)), "none is the identity");
+        // crop-flip pads by round(28 / 8) = 4: over many draws some output pixel is padding (0)
+        var t = Augmentations.parse("crop-flip", 28, 28);
+        var rng = new SplittableRandom(0);
+        boolean padded = false;
+        for (int i = 0; i < 50 && !padded; i++) {
+            Image y = t.apply(x, rng);
+            assertEquals(28, y.height());
+            padded = y.get(0, 0, 0) == 0f && y.get(0, 27, 27) != 0f;
+        }
+        assertTrue(padded);
         var e = assertThrows(IllegalArgumentException.class, () -> Augmentations.parse("rand-m9", 28, 28));
         assertTrue(e.getMessage().contains("unknown augmentation 'rand-m9'"));
     }

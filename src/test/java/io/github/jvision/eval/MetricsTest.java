@@ -57,4 +57,15 @@ class MetricsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> m.add(Nd4j.zeros(2, 4), new int[]{0, 1}));
         assertTrue(e.getMessage().contains("expected scores [2, 3]"), e.getMessage());
     }
+
+    @Test
+    void nanScoresAreMisses() {
+        Metrics m = new Metrics(10);
+        float[] nan = new float[10];
+        java.util.Arrays.fill(nan, Float.NaN);
+        m.add(nan, 0);
+        m.add(nan, 3);
+        assertEquals(0.0, m.top5(), 0);
+        assertEquals(0.0, m.accuracy(), 0);
+    }
 }

@@ -69,7 +69,7 @@ class ImagesTest {
     @Test
     void bilinearResizeUsesHalfPixelCentres() {
         // 1x2 -> 1x4, align_corners=False: source x = (x + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25 (clamped)
-        var in = new io.github.jvision.augment.Image(new float[]{0, 1}, 1, 1, 2);
+        var in = new io.github.jvision.image.Image(new float[]{0, 1}, 1, 1, 2);
         assertArrayEquals(new float[]{0, 0.25f, 0.75f, 1}, Images.resize(in, 1, 4).data(), 1e-6f);
     }
 

@@ -124,9 +124,26 @@ class BlocksTest {
     }
 
     @Test
-    void modelSummaryCountsMatchInitialisedNetwork() {
+    void summaryShapesMatchTheRealForwardPass() {
         var s = Summary.of("resnet20", new ModelOptions(10, 3, 32));
-        assertArrayEquals(new long[]{64, 8, 8}, s.layers().stream().filter(r -> r.name().equals("layer3.2.relu"))
-                .findFirst().orElseThrow().output());
+        // He et al. 2015 section 4.2: feature maps 32, 16, 8 with 16, 32, 64 filters
+        assertArrayEquals(new long[]{16, 32, 32}, row(s, "layer1.2.relu"));
+        assertArrayEquals(new long[]{32, 16, 16}, row(s, "layer2.0.shortcut"));
+        assertArrayEquals(new long[]{64, 8, 8}, row(s, "layer3.2.relu"));
+        var net = io.github.jvision.models.Models.create("resnet20", new ModelOptions(10, 3, 32), 1);
+        var acts = net.feedForward(Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32), false);
+        assertArrayEquals(new long[]{1, 64, 8, 8}, acts.get("layer3.2.relu").shape());
+    }
+
+    private static long[] row(Summary s, String name) {
+        return s.layers().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().output();
+    }
+
+    @Test
+    void maxPoolPaddingNeverWins() {
+        // all -1 input: PyTorch pads max pooling with -inf, so every output is -1, never a padded 0
+        var net = graph(1, 4, 4, (sc, x) -> Blocks.maxPool(sc, "maxpool", x, 3, 2, 1));
+        var y = net.outputSingle(Nd4j.ones(DataType.FLOAT, 1, 1, 4, 4).neg());
+        assertEquals(-1.0, y.maxNumber().doubleValue(), 0);
     }
 }

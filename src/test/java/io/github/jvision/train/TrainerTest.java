@@ -112,6 +112,12 @@ class TrainerTest {
     void checkpointErrorsNameTheFile() throws Exception {
         var e = assertThrows(CheckpointException.class, () -> Checkpoint.load(out.resolve("missing.zip")));
         assertTrue(e.getMessage().contains("missing.zip: no such checkpoint file"));
+        Path plainModel = out.resolve("dl4j.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(
+                io.github.jvision.models.Models.create("resnet20", new io.github.jvision.models.ModelOptions(10, 1, 28), 1),
+                plainModel.toFile(), false);
+        var p = assertThrows(CheckpointException.class, () -> Checkpoint.load(plainModel));
+        assertTrue(p.getMessage().contains("without jvision metadata"), p.getMessage());
         Path junk = Files.writeString(out.resolve("junk.zip"), "not a zip");
         var j = assertThrows(CheckpointException.class, () -> Checkpoint.load(junk));
         assertTrue(j.getMessage().contains("junk.zip: not a readable jvision checkpoint"), j.getMessage());

@@ -1,0 +1,64 @@
+package io.github.jvision.benchmarks;
+
+import io.github.jvision.Backend;
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * Images per second of inference and of one SGD training step, with DL4J's oneDNN layer
+ * helpers on and off, in one JVM (medians of timed repetitions after warm-up). Not JMH: a quick,
+ * side-by-side check of what the oneDNN shim buys. Arguments: model:channels:size:batch ...
+ * <pre>java -cp target/test-classes:target/classes:$(cat target/bench.cp) \
+ *     io.github.jvision.benchmarks.HelperSpeed resnet20:1:28:128 resnet50:3:224:16</pre>
+ */
+public final class HelperSpeed {
+    public static void main(String[] args) {
+        Backend.init();
+        System.out.println(Backend.describe());
+        System.out.println("| model | input | batch | oneDNN helpers | inference img/s | training img/s |");
+        System.out.println("|---|---|---:|---|---:|---:|");
+        for (String spec : args.length > 0 ? args : new String[]{"resnet20:1:28:128", "resnet50:3:224:16"}) {
+            for (boolean helpers : new boolean[]{false, true}) {
+                String[] m = spec.split(":");
+                int c = Integer.parseInt(m[1]);
+                int size = Integer.parseInt(m[2]);
+                int batch = Integer.parseInt(m[3]);
+                System.setProperty(Backend.HELPERS_DISABLE, Boolean.toString(!helpers));
+                ComputationGraph net = Models.create(m[0], new ModelOptions(10, c, size));
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, c, size, size);
+                INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+                for (int i = 0; i < batch; i++) {
+                    y.putScalar(i, i % 10, 1f);
+                }
+                DataSet d = new DataSet(x, y);
+                double infer = batch / median(() -> net.outputSingle(false, x));
+                double train = batch / median(() -> net.fit(d));
+                System.out.printf("| %s | %dx%dx%d | %d | %s | %.1f | %.1f |%n", m[0], c, size, size, batch,
+                        helpers ? "on" : "off", infer, train);
+            }
+        }
+        System.setProperty(Backend.HELPERS_DISABLE, "false");
+    }
+
+    /** Median seconds of 5 timed runs after 2 warm-up runs. */
+    private static double median(Runnable r) {
+        for (int i = 0; i < 2; i++) {
+            r.run();
+        }
+        double[] t = new double[5];
+        for (int i = 0; i < t.length; i++) {
+            long start = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+}
