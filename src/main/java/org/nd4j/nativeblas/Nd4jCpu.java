@@ -11,6 +11,9 @@ package org.nd4j.nativeblas;
  * the slow im2col path. This class provides the old name and forwards to the new binding; it
  * answers {@code false} when the native binding is absent (another backend), which makes DL4J
  * fall back to its built-in implementations.
+ *
+ * <p>The package {@code org.nd4j.nativeblas} is shared with nd4j-native-api; that works on the
+ * class path (how DL4J is used), not on the module path.
  */
 public final class Nd4jCpu {
     private Nd4jCpu() {

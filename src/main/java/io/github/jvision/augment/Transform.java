@@ -12,6 +12,11 @@ import java.util.random.RandomGenerator;
  */
 @FunctionalInterface
 public interface Transform {
+    /**
+     * @param image {@code [C, H, W]} float32, values in [0, 1]
+     * @param rng   the only source of randomness (may be null for deterministic transforms)
+     * @return the transformed image, {@code [C, H', W']}
+     */
     Image apply(Image image, RandomGenerator rng);
 
     /** The identity. */

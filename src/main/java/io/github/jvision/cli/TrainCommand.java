@@ -59,7 +59,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--augment", defaultValue = "crop-flip", description = "none or crop-flip (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--augment", defaultValue = "none",
+            description = "none or crop-flip (default: ${DEFAULT-VALUE}; crop-flip pays off on longer schedules, see docs/results.md).")
     String augment;
 
     @Option(names = "--workers", description = "Threads preparing batches (default: 1 per 2 cores).")

@@ -51,6 +51,11 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
             }
         }
 
+        /** @return these options for another epoch */
+        public Options withEpoch(int epoch) {
+            return new Options(batchSize, shuffle, seed, epoch, transform, labelSmoothing, mean, std, workers, dropLast);
+        }
+
         /** Evaluation batches: in order, no transform, no smoothing. */
         public static Options eval(int batchSize, float[] mean, float[] std) {
             return new Options(batchSize, false, 0, 0, Transform.identity(), 0, mean, std, 1, false);

@@ -12,10 +12,13 @@ public final class Evaluator {
     }
 
     /**
+     * Evaluates {@code net} on every image of {@code data}, in order, in inference mode.
+     *
      * @param net   a classifier with output {@code [N, K]} probabilities
      * @param data  the evaluation images; K must equal its number of classes
      * @param mean  per-channel normalisation mean (pixels in [0, 1])
      * @param std   per-channel normalisation standard deviation
+     * @param batchSize images per forward pass
      * @return top-1, top-5, mean cross-entropy, per-class accuracy and confusion matrix
      */
     public static Metrics.Report evaluate(ComputationGraph net, ImageDataset data, float[] mean, float[] std,

@@ -16,7 +16,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The elementary blocks: convolution, batch normalization with an optional fused activation,
+ * The elementary blocks: convolution, batch normalization followed by an activation,
  * pooling, element-wise add and the classifier head. All operate on NCHW activations
  * {@code [N, C, H, W]}, float32; output sizes follow PyTorch's rule
  * {@code floor((H + 2p - k) / s) + 1}.
@@ -51,7 +51,10 @@ public final class Blocks {
      */
     public static Node bn(Scope s, String name, Node x, Activation act) {
         Node y = s.layer(name, new BatchNormalization.Builder()
-                .eps(BN_EPS).decay(BN_DECAY).build(), x.channels(), x);
+                .eps(BN_EPS).decay(BN_DECAY)
+                // store the running variance itself ("var", as PyTorch's running_var), not DL4J's default log10(std)
+                .useLogStd(false)
+                .build(), x.channels(), x);
         return act == Activation.IDENTITY ? y
                 : Blocks.act(s, name + "_" + act.name().toLowerCase(java.util.Locale.ROOT), y, act);
     }

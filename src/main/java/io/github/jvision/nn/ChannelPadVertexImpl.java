@@ -60,8 +60,12 @@ final class ChannelPadVertexImpl extends BaseGraphVertex {
     }
 
     private INDArrayIndex[] subsample(long[] s) {
-        return new INDArrayIndex[]{NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.interval(0, stride, s[2]), NDArrayIndex.interval(0, stride, s[3])};
+        return new INDArrayIndex[]{NDArrayIndex.all(), NDArrayIndex.all(), every(s[2]), every(s[3])};
+    }
+
+    /** Every stride-th index of an axis of length n (ND4J rejects a strided interval on a length-1 axis). */
+    private INDArrayIndex every(long n) {
+        return n == 1 || stride == 1 ? NDArrayIndex.all() : NDArrayIndex.interval(0, stride, n);
     }
 
     @Override

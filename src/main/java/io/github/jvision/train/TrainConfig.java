@@ -51,9 +51,9 @@ public record TrainConfig(int epochs, int batchSize, double lr, Optimizer optimi
         }
     }
 
-    /** Defaults for small images: SGD + Nesterov 0.9, lr 0.1, batch 128, wd 5e-4, crop-flip. */
+    /** The CLI defaults: SGD + Nesterov 0.9, lr 0.1, batch 128, weight decay 5e-4, 0.1 warm-up epochs, no augmentation. */
     public static TrainConfig defaults(int epochs) {
-        return new TrainConfig(epochs, 128, 0.1, Optimizer.SGD, 0.9, 5e-4, 0.0, 0.1, 42, "crop-flip",
+        return new TrainConfig(epochs, 128, 0.1, Optimizer.SGD, 0.9, 5e-4, 0.0, 0.1, 42, "none",
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 }

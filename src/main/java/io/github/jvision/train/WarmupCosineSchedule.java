@@ -46,14 +46,17 @@ public final class WarmupCosineSchedule implements ISchedule {
         return new WarmupCosineSchedule(base, warmup, total);
     }
 
+    /** @return the peak learning rate */
     public double getBase() {
         return base;
     }
 
+    /** @return warm-up iterations */
     public long getWarmup() {
         return warmup;
     }
 
+    /** @return total iterations */
     public long getTotal() {
         return total;
     }

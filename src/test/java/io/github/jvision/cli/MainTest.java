@@ -85,6 +85,7 @@ class MainTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow")
     void trainEvalPredictEndToEnd() throws Exception {
         Path out = tmp.resolve("run");
         Result t = run("train", "--model", "resnet20", "--epochs", "1", "--limit", "1024", "--batch-size", "64",

@@ -81,4 +81,19 @@ class BatchLoaderTest {
                 () -> new BatchLoader(tiny(), BatchLoader.Options.eval(2, new float[]{0, 0, 0}, new float[]{1, 1, 1})));
         assertTrue(e.getMessage().contains("has 1 channels"), e.getMessage());
     }
+
+    @Test
+    void epochIteratorFitsADl4jNetworkForSeveralEpochs() {
+        var options = new BatchLoader.Options(4, true, 3, 0, Transform.identity(), 0, new float[]{0}, new float[]{1}, 1, false);
+        var net = io.github.jvision.models.Models.create("resnet20", new io.github.jvision.models.ModelOptions(3, 1, 2, 2), 1);
+        try (EpochIterator it = new EpochIterator(tiny(), options)) {
+            List<Integer> first = new ArrayList<>();
+            it.forEachRemaining(d -> first.add(d.numExamples()));
+            assertEquals(List.of(4, 4, 2), first);
+            it.reset();
+            net.fit(it, 2);
+            assertEquals(3 * 2, net.getIterationCount(), "3 batches per epoch, 2 epochs");
+            assertEquals(List.of("a", "b", "c"), it.getLabels());
+        }
+    }
 }

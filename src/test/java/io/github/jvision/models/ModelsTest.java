@@ -131,4 +131,11 @@ class ModelsTest {
         assertTrue(e.getMessage().contains("[N, 3, 224, 224] (N, C, H, W)"), e.getMessage());
         o.checkInput(new long[]{2, 3, 224, 224});
     }
+
+    @Test
+    void theSameSeedGivesTheSameParameters() {
+        var o = new ModelOptions(10, 1, 28);
+        assertEquals(Models.create("resnet20", o, 9).params(), Models.create("resnet20", o, 9).params());
+        assertNotEquals(Models.create("resnet20", o, 9).params(), Models.create("resnet20", o, 10).params());
+    }
 }

@@ -146,4 +146,30 @@ class BlocksTest {
         var y = net.outputSingle(Nd4j.ones(DataType.FLOAT, 1, 1, 4, 4).neg());
         assertEquals(-1.0, y.maxNumber().doubleValue(), 0);
     }
+
+    /**
+     * Known fault C10 (b): PyTorch's BN momentum 0.1 is DL4J's decay 0.9. One training step on a
+     * batch whose single pixel values are 0 and 2 (batch mean 1) moves the running mean from 0 to
+     * 0.1, not 0.9.
+     */
+    @Test
+    void batchNormRunningStatisticsFollowPyTorchMomentum() {
+        var g = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new org.nd4j.linalg.learning.config.Sgd(0.0)).graphBuilder()
+                .addInputs("input").setInputTypes(InputType.convolutional(1, 1, 1));
+        Scope root = Scope.root(g);
+        Node bn = Blocks.bn(root, "bn", new Node("input", 1), Activation.IDENTITY);
+        Node out = Blocks.classifierHead(root, bn, 2, 0);
+        g.setOutputs(out.name());
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        var x = Nd4j.create(new float[]{0, 2}, new long[]{2, 1, 1, 1});
+        var y = Nd4j.create(new float[][]{{1, 0}, {0, 1}});
+        net.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+        var params = net.getLayer("bn").paramTable();
+        assertEquals(0.1, params.get("mean").getDouble(0), 1e-6);
+        // running variance: 0.9 * 1 + 0.1 * batch variance; DL4J uses the biased batch variance (1.0),
+        // PyTorch the unbiased one (2.0, giving 1.1)
+        assertEquals(1.0, params.get("var").getDouble(0), 1e-6);
+    }
 }

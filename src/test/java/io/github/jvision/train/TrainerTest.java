@@ -17,6 +17,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Short runs on real Fashion-MNIST images: learning, checkpoints, resume, divergence. */
+@org.junit.jupiter.api.Tag("slow")
 class TrainerTest {
     static ImageDataset train;
     static ImageDataset test;
