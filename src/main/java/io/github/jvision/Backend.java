@@ -54,6 +54,6 @@ public final class Backend {
         var env = Nd4j.getExecutioner().getEnvironmentInformation();
         return "backend=" + env.getProperty("backend") + " blas=" + env.getProperty("blas.vendor")
                 + " oneDNN helpers=" + (oneDnnActive() ? "on" : "off")
-                + " threads=" + env.getProperty("omp.threads");
+                + " threads=" + env.get("omp.threads");
     }
 }
