@@ -100,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
             result = Trainer.train(run, progress);
         }
         printer.printf("%s on %s: test top-1 %.2f%%, top-5 %.2f%%, %d epochs, %.0f s training; wrote %s%n", name,
-                train.name(), 100 * result.test().top1(), 100 * result.test().top5(),
+                data.dataset, 100 * result.test().top1(), 100 * result.test().top5(),
                 result.checkpoint().meta().epochs(), result.trainSeconds(), dir);
         return 0;
     }
@@ -111,6 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         private final boolean bars;
         private final Path dir;
         private ProgressBar bar;
+        private int steps;
 
         Progress(java.io.PrintWriter out, boolean bars, Path dir) {
             this.out = out;
@@ -120,6 +121,7 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void epochStart(int epoch, int epochs, int steps) {
+            this.steps = steps;
             if (bars) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
@@ -132,6 +134,10 @@ final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.stepTo(step);
                 bar.setExtraMessage(String.format(" loss %.4f, %.0f img/s", loss, imagesPerSec));
+                if (step == steps) {
+                    close();
+                    System.err.println("evaluating on the test split...");
+                }
             }
         }
 

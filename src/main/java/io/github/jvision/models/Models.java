@@ -87,8 +87,8 @@ public final class Models {
     private static List<String> closest(String name) {
         List<String> names = new ArrayList<>(REGISTRY.keySet());
         names.sort(Comparator.comparingInt(n -> distance(name, n)));
-        int best = distance(name, names.get(0));
-        return names.stream().filter(n -> distance(name, n) <= Math.max(best, 2)).limit(3).toList();
+        int near = Math.max(2, name.length() / 3); // beyond this a name resembles none of them
+        return names.stream().filter(n -> distance(name, n) <= near).limit(3).toList();
     }
 
     /** Levenshtein edit distance. */

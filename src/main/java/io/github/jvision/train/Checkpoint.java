@@ -85,6 +85,8 @@ public record Checkpoint(ComputationGraph net, Meta meta) {
             return new Checkpoint(net, meta);
         } catch (CheckpointException e) {
             throw e;
+        } catch (java.nio.file.ProviderNotFoundException | java.util.zip.ZipException e) {
+            throw new CheckpointException(file + ": not a readable jvision checkpoint (not a zip file)", e);
         } catch (Exception e) {
             throw new CheckpointException(file + ": not a readable jvision checkpoint (" + e.getMessage() + ")", e);
         }

@@ -105,6 +105,8 @@ class ModelsTest {
         var e = assertThrows(UnknownModelException.class, () -> Models.get("resnet5"));
         assertTrue(e.suggestions().contains("resnet50"), e.getMessage());
         assertTrue(e.getMessage().contains("unknown model 'resnet5'"));
+        assertEquals(java.util.List.of(), assertThrows(UnknownModelException.class, () -> Models.get("nosuch")).suggestions(),
+                "no suggestions for a name that resembles none");
     }
 
     @Test
