@@ -8,7 +8,6 @@ import io.github.jvision.nn.Residual;
 import io.github.jvision.nn.Scope;
 import io.github.jvision.nn.Shortcut;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
@@ -29,14 +28,14 @@ public final class CustomBlock {
     static Node twoBranch(Scope s, Node x, int width) {
         Node a = Blocks.convBnAct(s.child("branch3x3"), "conv", "bn", x, width, 3, 1, 1, Activation.RELU);
         Node b = Blocks.convBnAct(s.child("branch5x5"), "conv", "bn", x, width, 5, 1, 2, Activation.RELU);
-        return s.vertex("cat", new MergeVertex(), a.channels() + b.channels(), a, b);
+        return Blocks.concat(s, "cat", a, b);                                            // 2 x width channels
     }
 
     public static void main(String[] args) {
-        var graph = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
-                .addInputs("input").setInputTypes(InputType.convolutional(28, 28, 1));
+        var graph = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder();
         Scope root = Scope.root(graph);
-        Node x = twoBranch(root.child("stem"), new Node("input", 1), 16);                   // [N, 32, 28, 28]
+        Node input = root.input("input", InputType.convolutional(28, 28, 1));              // [N, 1, 28, 28]
+        Node x = twoBranch(root.child("stem"), input, 16);                                  // [N, 32, 28, 28]
         x = Residual.BASIC.build(root.child("layer1").child(0), x, 32, 1, Shortcut.B);      // [N, 32, 28, 28]
         x = Residual.BASIC.build(root.child("layer2").child(0), x, 64, 2, Shortcut.B);      // [N, 64, 14, 14]
         Node out = Blocks.classifierHead(root, x, 10, 0.1);

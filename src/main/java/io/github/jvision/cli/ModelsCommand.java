@@ -21,12 +21,12 @@ final class ModelsCommand implements Runnable {
     @Override
     public void run() {
         var out = spec.commandLine().getOut();
-        String row = markdown ? "| %s | %s | %,d | %d | %.3f | %s |%n" : "%-12s %-8s %,14d %7d %10.3f %8s%n";
+        String row = markdown ? "| %s | %s | %,d | %d | %.3f | %s |%n" : "%-16s %-12s %,14d %7d %10.3f %8s%n";
         if (markdown) {
             out.println("| model | family | params | classes | GMACs | input |");
             out.println("|---|---|---:|---:|---:|---|");
         } else {
-            out.printf("%-12s %-8s %14s %7s %10s %8s%n", "model", "family", "params", "classes", "GMACs", "input");
+            out.printf("%-16s %-12s %14s %7s %10s %8s%n", "model", "family", "params", "classes", "GMACs", "input");
         }
         for (Architecture a : Models.all()) {
             Summary s = Summary.of(a.modelName(), ModelOptions.reference(a));

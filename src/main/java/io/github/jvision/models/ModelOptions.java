@@ -1,15 +1,19 @@
 package io.github.jvision.models;
 
 /**
- * What a model is built for: its number of classes, input channels and input size.
+ * What a model is built for: its number of classes, input channels and input size, and whether
+ * auxiliary classifiers are attached.
  *
  * @param numClasses  output classes, at least 1
  * @param inChannels  1 (grayscale) or 3 (RGB)
  * @param imageHeight input height in pixels
  * @param imageWidth  input width in pixels
+ * @param auxLogits   attach the auxiliary classifiers of GoogLeNet ({@code aux1}, {@code aux2}) or
+ *                    Inception v3 ({@code AuxLogits}) as extra graph outputs after the main one,
+ *                    as torchvision's {@code aux_logits=True}; ignored by other families
  * @throws IllegalArgumentException on a value outside those ranges
  */
-public record ModelOptions(int numClasses, int inChannels, int imageHeight, int imageWidth) {
+public record ModelOptions(int numClasses, int inChannels, int imageHeight, int imageWidth, boolean auxLogits) {
     public ModelOptions {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses must be at least 1; got " + numClasses);
@@ -22,7 +26,12 @@ public record ModelOptions(int numClasses, int inChannels, int imageHeight, int 
         }
     }
 
-    /** A square input of {@code size x size}. */
+    /** No auxiliary classifiers. */
+    public ModelOptions(int numClasses, int inChannels, int imageHeight, int imageWidth) {
+        this(numClasses, inChannels, imageHeight, imageWidth, false);
+    }
+
+    /** A square input of {@code size x size}, no auxiliary classifiers. */
     public ModelOptions(int numClasses, int inChannels, int size) {
         this(numClasses, inChannels, size, size);
     }
@@ -30,6 +39,16 @@ public record ModelOptions(int numClasses, int inChannels, int imageHeight, int 
     /** @return an architecture's reference setting: its data set's classes, RGB, its native size */
     public static ModelOptions reference(Architecture arch) {
         return new ModelOptions(arch.defaultClasses(), 3, arch.nativeSize());
+    }
+
+    /** @return these options with an input of {@code height x width} */
+    public ModelOptions withSize(int height, int width) {
+        return new ModelOptions(numClasses, inChannels, height, width, auxLogits);
+    }
+
+    /** @return these options with auxiliary classifiers on or off */
+    public ModelOptions withAuxLogits(boolean on) {
+        return new ModelOptions(numClasses, inChannels, imageHeight, imageWidth, on);
     }
 
     /**

@@ -23,8 +23,12 @@ public final class Models {
     private static final Map<String, Architecture> REGISTRY = new LinkedHashMap<>();
 
     static {
-        for (Architecture a : ResNet.values()) {
-            REGISTRY.put(a.modelName(), a);
+        List<Architecture[]> families = List.of(AlexNet.values(), VGG.values(), GoogLeNet.values(),
+                InceptionV3.values(), ResNet.values(), EfficientNet.values());
+        for (Architecture[] family : families) {
+            for (Architecture a : family) {
+                REGISTRY.put(a.modelName(), a);
+            }
         }
     }
 

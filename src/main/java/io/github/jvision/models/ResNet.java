@@ -8,7 +8,7 @@ import io.github.jvision.nn.Shortcut;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 
-import java.util.Locale;
+import java.util.List;
 
 /**
  * ResNet, He et al. 2015, "Deep Residual Learning for Image Recognition".
@@ -65,11 +65,6 @@ public enum ResNet implements Architecture {
     }
 
     @Override
-    public String modelName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
     public String family() {
         return shortcut == Shortcut.NONE ? "plain" : "resnet";
     }
@@ -101,7 +96,7 @@ public enum ResNet implements Architecture {
                     x = block.build(layer.child(i), x, stem.widths[stage], stride, shortcut);
                 }
             }
-            return Blocks.classifierHead(root, x, options.numClasses(), 0);
+            return List.of(Blocks.classifierHead(root, x, options.numClasses(), 0));
         });
     }
 }

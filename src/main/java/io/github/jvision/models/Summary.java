@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -91,7 +92,9 @@ public record Summary(String model, long[] input, List<Row> layers) {
     private static long macs(Layer layer, long[] out) {
         if (layer instanceof ConvolutionLayer c) {
             long[] k = Arrays.stream(c.getKernelSize()).asLongStream().toArray();
-            return out[0] * out[1] * out[2] * c.getNIn() * k[0] * k[1];
+            // a depthwise output channel sees one input channel, a dense one all of them
+            long inPerOut = layer instanceof DepthwiseConvolution2D ? 1 : c.getNIn();
+            return out[0] * out[1] * out[2] * inPerOut * k[0] * k[1];
         }
         if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
             FeedForwardLayer f = (FeedForwardLayer) layer;

@@ -1,10 +1,7 @@
 package io.github.jvision.nn;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,7 +15,7 @@ import java.util.Objects;
  * after, so that {@code [N, C, H, W]} becomes {@code [N, C + pad, ceil(H/s), ceil(W/s)]}.
  * It has no parameters. DL4J has no vertex for channel padding, hence this one.
  */
-public final class ChannelPadVertex extends GraphVertex {
+public final class ChannelPadVertex extends ParameterFreeVertex {
     private final int stride;
     private final int pad;
 
@@ -28,6 +25,7 @@ public final class ChannelPadVertex extends GraphVertex {
      * @throws IllegalArgumentException if stride &lt; 1 or pad &lt; 0
      */
     public ChannelPadVertex(@JsonProperty("stride") int stride, @JsonProperty("pad") int pad) {
+        super(1);
         if (stride < 1 || pad < 0) {
             throw new IllegalArgumentException("ChannelPadVertex needs stride >= 1 and pad >= 0; got stride "
                     + stride + ", pad " + pad);
@@ -62,21 +60,6 @@ public final class ChannelPadVertex extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 1;
-    }
-
-    @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
                                                                      INDArray paramsView, boolean initializeParams,
                                                                      DataType dataType) {
@@ -85,19 +68,9 @@ public final class ChannelPadVertex extends GraphVertex {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... in) throws InvalidInputTypeException {
-        if (in.length != 1 || !(in[0] instanceof InputType.InputTypeConvolutional c)) {
-            throw new InvalidInputTypeException("ChannelPadVertex needs one convolutional input; got "
-                    + java.util.Arrays.toString(in));
-        }
+        InputType.InputTypeConvolutional c = image("ChannelPadVertex", in);
         return InputType.convolutional(ceilDiv(c.getHeight(), stride), ceilDiv(c.getWidth(), stride),
                 c.getChannels() + pad, c.getFormat());
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... in) {
-        InputType out = getOutputType(-1, in);
-        return new LayerMemoryReport.Builder(null, ChannelPadVertex.class, in[0], out)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     static long ceilDiv(long a, long b) {

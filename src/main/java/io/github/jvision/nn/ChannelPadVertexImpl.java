@@ -1,11 +1,8 @@
 package io.github.jvision.nn;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -15,24 +12,14 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Runtime side of {@link ChannelPadVertex}: forward copies into a zeroed output, backward slices. */
-final class ChannelPadVertexImpl extends BaseGraphVertex {
+final class ChannelPadVertexImpl extends ParameterFreeVertexImpl {
     private final int stride;
     private final int pad;
 
     ChannelPadVertexImpl(ComputationGraph graph, String name, int idx, int stride, int pad, DataType dataType) {
-        super(graph, name, idx, null, null, dataType);
+        super(graph, name, idx, dataType);
         this.stride = stride;
         this.pad = pad;
-    }
-
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
     }
 
     @Override
@@ -66,19 +53,6 @@ final class ChannelPadVertexImpl extends BaseGraphVertex {
     /** Every stride-th index of an axis of length n (ND4J rejects a strided interval on a length-1 axis). */
     private INDArrayIndex every(long n) {
         return n == 1 || stride == 1 ? NDArrayIndex.all() : NDArrayIndex.interval(0, stride, n);
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("ChannelPadVertex has no parameters");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
     }
 
     @Override

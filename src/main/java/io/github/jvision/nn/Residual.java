@@ -59,7 +59,7 @@ public enum Residual {
             return Blocks.convBnAct(d, "0", "1", x, out, 1, stride, 0, Activation.IDENTITY);
         }
         if (reshapes) {
-            return s.vertex("shortcut", new ChannelPadVertex(stride, out - x.channels()), out, x);
+            return s.vertex("shortcut", new ChannelPadVertex(stride, out - x.channels()), x);
         }
         return x;
     }

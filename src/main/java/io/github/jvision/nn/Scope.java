@@ -1,14 +1,19 @@
 package io.github.jvision.nn;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
+
+import java.util.function.Supplier;
 
 /**
  * A naming scope over a DL4J graph builder: vertices added through it are named
- * {@code prefix.local}, so that {@code root.child("layer3").child(1).add("conv2", ...)} names
+ * {@code prefix.local}, so that {@code root.child("layer3").child(1).layer("conv2", ...)} names
  * its layer {@code layer3.1.conv2}, torchvision's module path. Scopes are cheap views sharing one
- * builder.
+ * builder. Every vertex's output type is computed as it is added, so a layer that does not fit
+ * its input fails at once, naming the layer.
  */
 public final class Scope {
     private final ComputationGraphConfiguration.GraphBuilder graph;
@@ -22,6 +27,17 @@ public final class Scope {
     /** @return the root scope (no prefix) over {@code graph} */
     public static Scope root(ComputationGraphConfiguration.GraphBuilder graph) {
         return new Scope(graph, "");
+    }
+
+    /**
+     * Declares the graph's single input, e.g. {@code root.input("input", InputType.convolutional(28, 28, 1))}
+     * for {@code [N, 1, 28, 28]} images.
+     *
+     * @return handle to the input
+     */
+    public Node input(String name, InputType type) {
+        graph.addInputs(name).setInputTypes(type);
+        return new Node(name, type);
     }
 
     /** @return a nested scope {@code prefix.name} */
@@ -40,29 +56,44 @@ public final class Scope {
     }
 
     /**
-     * Adds a layer; DL4J infers its {@code nIn} from the input type.
+     * Adds a layer; DL4J infers its {@code nIn} from the input type (flattening an image
+     * {@code [C, H, W]} to {@code [C*H*W]} in C order before a dense layer, as {@code torch.flatten}).
      *
-     * @param channels the channels (or features) the layer outputs
      * @return handle to the new layer's output
+     * @throws InputTooSmallException if the input is too small for the layer
      */
-    public Node layer(String local, Layer layer, int channels, Node... inputs) {
+    public Node layer(String local, Layer layer, Node input) {
         String name = name(local);
-        graph.addLayer(name, layer, names(inputs));
-        return new Node(name, channels);
+        InputPreProcessor flatten = layer.getPreProcessorForInputType(input.type());
+        InputType in = flatten == null ? input.type() : flatten.getOutputType(input.type());
+        InputType out = outputType(name, input, () -> layer.getOutputType(-1, in));
+        graph.addLayer(name, layer, input.name());
+        return new Node(name, out);
     }
 
-    /** Adds a parameter-free vertex (element-wise add, merge, custom). */
-    public Node vertex(String local, GraphVertex vertex, int channels, Node... inputs) {
+    /**
+     * Adds a parameter-free vertex (element-wise add, merge, custom).
+     *
+     * @throws InputTooSmallException if the inputs do not fit the vertex
+     */
+    public Node vertex(String local, GraphVertex vertex, Node... inputs) {
         String name = name(local);
-        graph.addVertex(name, vertex, names(inputs));
-        return new Node(name, channels);
-    }
-
-    private static String[] names(Node... nodes) {
-        String[] names = new String[nodes.length];
-        for (int i = 0; i < nodes.length; i++) {
-            names[i] = nodes[i].name();
+        InputType[] in = new InputType[inputs.length];
+        String[] names = new String[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            in[i] = inputs[i].type();
+            names[i] = inputs[i].name();
         }
-        return names;
+        InputType out = outputType(name, inputs[0], () -> vertex.getOutputType(-1, in));
+        graph.addVertex(name, vertex, names);
+        return new Node(name, out);
+    }
+
+    private static InputType outputType(String name, Node input, Supplier<InputType> type) {
+        try {
+            return type.get();
+        } catch (RuntimeException e) {
+            throw new InputTooSmallException(name, input.type(), e);
+        }
     }
 }

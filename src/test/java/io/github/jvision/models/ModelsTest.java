@@ -17,6 +17,24 @@ class ModelsTest {
     /** torchvision's num_params (ImageNet, 1000 classes); CIFAR counts hand-computed for 10 classes (see below). */
     @ParameterizedTest
     @CsvSource({
+            "alexnet, 1000, 3, 224, 61100840",
+            "vgg11, 1000, 3, 224, 132863336",
+            "vgg11_bn, 1000, 3, 224, 132868840",
+            "vgg13, 1000, 3, 224, 133047848",
+            "vgg13_bn, 1000, 3, 224, 133053736",
+            "vgg16, 1000, 3, 224, 138357544",
+            "vgg16_bn, 1000, 3, 224, 138365992",
+            "vgg19, 1000, 3, 224, 143667240",
+            "vgg19_bn, 1000, 3, 224, 143678248",
+            "googlenet, 1000, 3, 224, 6624904",
+            "efficientnet_b0, 1000, 3, 224, 5288548",
+            "efficientnet_b1, 1000, 3, 240, 7794184",
+            "efficientnet_b2, 1000, 3, 288, 9109994",
+            "efficientnet_b3, 1000, 3, 300, 12233232",
+            "efficientnet_b4, 1000, 3, 380, 19341616",
+            "efficientnet_b5, 1000, 3, 456, 30389784",
+            "efficientnet_b6, 1000, 3, 528, 43040704",
+            "efficientnet_b7, 1000, 3, 600, 66347960",
             "resnet18, 1000, 3, 224, 11689512",
             "resnet34, 1000, 3, 224, 21797672",
             "resnet50, 1000, 3, 224, 25557032",
@@ -38,6 +56,20 @@ class ModelsTest {
     })
     void trainableParameterCountsMatchTheReference(String name, int classes, int channels, int size, long expected) {
         assertEquals(expected, Summary.of(name, new ModelOptions(classes, channels, size)).params());
+    }
+
+    /**
+     * The auxiliary classifiers: torchvision counts Inception v3 with {@code AuxLogits}
+     * (27,161,264) and GoogLeNet without (6,624,904); the other two counts are the reference's
+     * sensitivity checks (23,834,568 and 13,004,888).
+     */
+    @ParameterizedTest
+    @CsvSource({"inception_v3, 299, true, 27161264", "inception_v3, 299, false, 23834568",
+            "googlenet, 224, true, 13004888", "googlenet, 224, false, 6624904"})
+    void auxiliaryClassifierCounts(String name, int size, boolean aux, long expected) {
+        var o = new ModelOptions(1000, 3, size).withAuxLogits(aux);
+        assertEquals(expected, Summary.of(name, o).params());
+        assertEquals(aux ? (name.equals("googlenet") ? 3 : 2) : 1, Models.configure(name, o).getNetworkOutputs().size());
     }
 
     @Test

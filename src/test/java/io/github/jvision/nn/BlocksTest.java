@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class BlocksTest {
 
     private static ComputationGraph graph(int c, int h, int w, BiFunction<Scope, Node, Node> body) {
-        var g = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
-                .addInputs("input").setInputTypes(InputType.convolutional(h, w, c));
-        Node out = body.apply(Scope.root(g), new Node("input", c));
+        var g = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder();
+        Scope root = Scope.root(g);
+        Node out = body.apply(root, root.input("input", InputType.convolutional(h, w, c)));
         g.setOutputs(out.name());
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
@@ -94,9 +94,10 @@ class BlocksTest {
     })
     void residualBlocks(Residual block, int in, int planes, int stride, Shortcut shortcut, int outC, int outH,
                         long params) {
-        var g = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
-                .addInputs("input").setInputTypes(InputType.convolutional(16, 16, in));
-        Node out = block.build(Scope.root(g).child("layer1").child(0), new Node("input", in), planes, stride, shortcut);
+        var g = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder();
+        Scope root = Scope.root(g);
+        Node out = block.build(root.child("layer1").child(0), root.input("input", InputType.convolutional(16, 16, in)),
+                planes, stride, shortcut);
         g.setOutputs(out.name());
         ComputationGraphConfiguration conf = g.build();
         assertEquals(outC, out.channels());
@@ -155,10 +156,10 @@ class BlocksTest {
     @Test
     void batchNormRunningStatisticsFollowPyTorchMomentum() {
         var g = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .updater(new org.nd4j.linalg.learning.config.Sgd(0.0)).graphBuilder()
-                .addInputs("input").setInputTypes(InputType.convolutional(1, 1, 1));
+                .updater(new org.nd4j.linalg.learning.config.Sgd(0.0)).graphBuilder();
         Scope root = Scope.root(g);
-        Node bn = Blocks.bn(root, "bn", new Node("input", 1), Activation.IDENTITY);
+        Node bn = Blocks.bn(root, "bn", root.input("input", InputType.convolutional(1, 1, 1)), Norm.DEFAULT,
+                Activation.IDENTITY);
         Node out = Blocks.classifierHead(root, bn, 2, 0);
         g.setOutputs(out.name());
         ComputationGraph net = new ComputationGraph(g.build());
