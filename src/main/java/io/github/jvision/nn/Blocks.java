@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
@@ -52,7 +53,15 @@ public final class Blocks {
                 .convolutionMode(ConvolutionMode.Truncate)
                 .nOut(c.out()).hasBias(c.bias())
                 .weightInit(new NormalDistribution(0, Math.sqrt(2.0 / (c.out() * c.kh() * c.kw()))))
-                .activation(act).build(), x);
+                .activation(function(act)).build(), x);
+    }
+
+    /**
+     * The activation function for {@code act}: ND4J's own, except {@code SWISH} (SiLU), whose
+     * ND4J derivative is NaN for large inputs and is replaced by {@link SiLU}.
+     */
+    public static IActivation function(Activation act) {
+        return act == Activation.SWISH ? new SiLU() : act.getActivationFunction();
     }
 
     /**
@@ -159,7 +168,7 @@ public final class Blocks {
 
     /** An activation as its own layer (used after a batch norm or a residual add). */
     public static Node act(Scope s, String name, Node x, Activation act) {
-        return s.layer(name, new ActivationLayer.Builder().activation(act).build(), x);
+        return s.layer(name, new ActivationLayer.Builder().activation(function(act)).build(), x);
     }
 
     /** Dropout with drop probability {@code p}, as {@code nn.Dropout(p)}: inverted, identity at inference. */
@@ -175,7 +184,7 @@ public final class Blocks {
      * {@code U(-1/sqrt(F), 1/sqrt(F))}.
      */
     public static Node linear(Scope s, String name, Node x, int out, Activation act) {
-        return s.layer(name, new DenseLayer.Builder().nOut(out).activation(act)
+        return s.layer(name, new DenseLayer.Builder().nOut(out).activation(function(act))
                 .weightInit(WeightInit.UNIFORM).build(), x);
     }
 
