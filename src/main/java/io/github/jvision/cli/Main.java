@@ -44,7 +44,7 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Exception cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
             if (isUserError(cause)) {
-                err.println("jvision: error: " + cause.getMessage());
+                err.println("jvision: error: " + oneLine(cause.getMessage()));
                 return USAGE;
             }
             throw e;
@@ -56,6 +56,11 @@ public final class Main implements Runnable {
     static boolean isUserError(Exception e) {
         return e instanceof IllegalArgumentException || e instanceof IOException
                 || e instanceof io.github.jvision.train.TrainingDivergedException;
+    }
+
+    /** Messages from DL4J can span lines; the CLI's error is one. */
+    static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String commandName(CommandLine c) {

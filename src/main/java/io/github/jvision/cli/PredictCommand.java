@@ -45,7 +45,7 @@ final class PredictCommand implements Callable<Integer> {
             img.normalizeInto(cp.meta().mean(), cp.meta().std(), x, 0);
             INDArray input = Nd4j.create(x, new long[]{1, o.inChannels(), o.imageHeight(), o.imageWidth()}, 'c');
             o.checkInput(input.shape());
-            INDArray p = cp.net().outputSingle(false, input);
+            INDArray p = cp.net().output(false, input)[0];
             float[] probs = p.toFloatVector();
             Integer[] order = new Integer[probs.length];
             for (int i = 0; i < order.length; i++) {

@@ -31,13 +31,18 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--image-size", description = "Input size in pixels (default: the model's native size).")
     Integer imageSize;
 
+    @Option(names = "--aux-logits", description = "Include the auxiliary classifiers (googlenet, inception_v3).")
+    boolean auxLogits;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         var arch = Models.get(model);
-        ModelOptions o = new ModelOptions(numClasses == null ? arch.defaultClasses() : numClasses, inChannels, imageSize == null ? arch.nativeSize() : imageSize);
+        int size = imageSize == null ? arch.nativeSize() : imageSize;
+        ModelOptions o = new ModelOptions(numClasses == null ? arch.defaultClasses() : numClasses, inChannels, size, size,
+                auxLogits);
         Summary s = Summary.of(arch.modelName(), o);
         var out = spec.commandLine().getOut();
         if (json) {
@@ -45,9 +50,11 @@ final class SummaryCommand implements Callable<Integer> {
                     o.numClasses(), s.layers())));
             return 0;
         }
-        out.printf("%-28s %-22s %-16s %12s %14s%n", "layer", "type", "output", "params", "MACs");
+        int width = s.layers().stream().mapToInt(r -> r.name().length()).max().orElse(5);
+        String row = "%-" + width + "s %-26s %-16s %,12d %,14d%n";
+        out.printf("%-" + width + "s %-26s %-16s %12s %14s%n", "layer", "type", "output", "params", "MACs");
         for (Summary.Row r : s.layers()) {
-            out.printf("%-28s %-22s %-16s %,12d %,14d%n", r.name(), r.type(), Arrays.toString(r.output()),
+            out.printf(row, r.name(), r.type(), Arrays.toString(r.output()),
                     r.params(), r.macs());
         }
         out.printf("%s: input %s, %,d trainable parameters, %,d MACs (%.3f G)%n", s.model(),

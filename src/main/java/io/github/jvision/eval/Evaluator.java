@@ -46,7 +46,7 @@ public final class Evaluator {
                 if (options != null) {
                     options.checkInput(d.getFeatures().shape());
                 }
-                INDArray p = net.outputSingle(false, d.getFeatures());
+                INDArray p = net.output(false, d.getFeatures())[0]; // the main classifier; auxiliary ones follow
                 int n = (int) p.size(0);
                 int[] labels = java.util.Arrays.copyOfRange(data.labels(), seen, seen + n);
                 m.add(p, labels);

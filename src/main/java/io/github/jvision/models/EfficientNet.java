@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.nd4j.linalg.activations.Activation;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * EfficientNet B0-B7 (Tan &amp; Le 2019, "EfficientNet: Rethinking Model Scaling for
@@ -131,7 +130,7 @@ public enum EfficientNet implements Architecture {
      */
     public static Architecture compound(double phi) {
         Scaling s = Scaling.compound(phi);
-        String name = String.format(Locale.ROOT, "efficientnet_phi%s", phi == Math.rint(phi) ? String.valueOf((int) phi) : String.valueOf(phi));
+        String name = Models.COMPOUND + (phi == Math.rint(phi) ? String.valueOf((int) phi) : String.valueOf(phi));
         return new Architecture() {
             @Override
             public String name() {
@@ -155,6 +154,15 @@ public enum EfficientNet implements Architecture {
         };
     }
 
+    /**
+     * @return the drop probability of block {@code block} (0-based, counted over all stages) of
+     *         {@code total}: {@code 0.2 block / total}, torchvision's linear rule (the first block 0,
+     *         the last {@code 0.2 (N - 1) / N})
+     */
+    public static double stochasticDepth(int block, int total) {
+        return STOCHASTIC_DEPTH * block / total;
+    }
+
     private static ComputationGraphConfiguration configure(String name, Scaling sc, ModelOptions options) {
         Norm norm = sc.norm();
         return GraphFactory.build(name, options, (root, input) -> {
@@ -168,7 +176,7 @@ public enum EfficientNet implements Architecture {
                 Scope stage = features.child(i + 1);
                 for (int r = 0; r < sc.repeats(st.repeats()); r++, block++) {
                     var mb = new MBConv(st.expand(), st.kernel(), r == 0 ? st.stride() : 1, sc.channels(st.channels()),
-                            STOCHASTIC_DEPTH * block / total);
+                            stochasticDepth(block, total));
                     x = mb.build(stage.child(r), x, norm);
                 }
             }

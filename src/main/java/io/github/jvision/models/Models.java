@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public final class Models {
     private static final Map<String, Architecture> REGISTRY = new LinkedHashMap<>();
+    /** Prefix of EfficientNets scaled by an arbitrary compound coefficient, e.g. {@code efficientnet_phi1.5}. */
+    static final String COMPOUND = "efficientnet_phi";
 
     static {
         List<Architecture[]> families = List.of(AlexNet.values(), VGG.values(), GoogLeNet.values(),
@@ -46,11 +48,21 @@ public final class Models {
     }
 
     /**
-     * @return the architecture registered as {@code name} (case-insensitive)
+     * @return the architecture registered as {@code name} (case-insensitive), or for
+     *         {@code efficientnet_phiX} an EfficientNet scaled by compound coefficient X
+     *         ({@link EfficientNet#compound})
      * @throws UnknownModelException if there is none; its message names the closest matches
      */
     public static Architecture get(String name) {
-        Architecture a = REGISTRY.get(name.toLowerCase(Locale.ROOT));
+        String key = name.toLowerCase(Locale.ROOT);
+        Architecture a = REGISTRY.get(key);
+        if (a == null && key.startsWith(COMPOUND)) {
+            try {
+                return EfficientNet.compound(Double.parseDouble(key.substring(COMPOUND.length())));
+            } catch (IllegalArgumentException e) { // also NumberFormatException
+                throw new UnknownModelException(name, List.of(COMPOUND + "1", COMPOUND + "1.5"));
+            }
+        }
         if (a == null) {
             throw new UnknownModelException(name, closest(name.toLowerCase(Locale.ROOT)));
         }

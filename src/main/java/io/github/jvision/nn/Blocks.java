@@ -113,13 +113,14 @@ public final class Blocks {
         return maxPool(s, name, x, k, stride, 0);
     }
 
-    /** Rows (or columns) to add so that floor division gives PyTorch's ceil-mode size. */
+    /**
+     * Rows (or columns) to add so that floor division gives PyTorch's ceil-mode size
+     * {@code ceil((size - k) / stride) + 1}; in ceil mode the window may overhang the input, down to
+     * an input of {@code k - stride + 1}.
+     */
     private static long ceilExtra(long size, int k, int stride) {
-        if (size < k) {
-            return 0; // too small either way: the pooling layer reports it
-        }
-        long ceilOut = (size - k + stride - 1) / stride + 1;
-        return (ceilOut - 1) * stride + k - size;
+        long ceilOut = -Math.floorDiv(k - size, stride) + 1;
+        return ceilOut < 1 ? 0 : (ceilOut - 1) * stride + k - size; // below 1 the pooling layer reports it
     }
 
     /**

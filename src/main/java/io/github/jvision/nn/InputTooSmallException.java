@@ -20,6 +20,16 @@ public class InputTooSmallException extends IllegalArgumentException {
         this.layer = layer;
     }
 
+    /**
+     * @param layer  the layer that does not fit
+     * @param input  the activation type it received
+     * @param reason what does not fit
+     */
+    public InputTooSmallException(String layer, InputType input, String reason) {
+        super("layer " + layer + " does not fit its input " + input + ": " + reason);
+        this.layer = layer;
+    }
+
     /** A model-level message wrapping a layer-level one. */
     public InputTooSmallException(String message, InputTooSmallException cause) {
         super(message, cause);

@@ -4,7 +4,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 import java.util.function.Supplier;
 
@@ -66,6 +68,7 @@ public final class Scope {
         String name = name(local);
         InputPreProcessor flatten = layer.getPreProcessorForInputType(input.type());
         InputType in = flatten == null ? input.type() : flatten.getOutputType(input.type());
+        checkWindow(name, layer, in);
         InputType out = outputType(name, input, () -> layer.getOutputType(-1, in));
         graph.addLayer(name, layer, input.name());
         return new Node(name, out);
@@ -87,6 +90,36 @@ public final class Scope {
         InputType out = outputType(name, inputs[0], () -> vertex.getOutputType(-1, in));
         graph.addVertex(name, vertex, names);
         return new Node(name, out);
+    }
+
+    /**
+     * A convolution or pooling window must fit in the padded input. (DL4J's own type inference
+     * lets a window larger than the input through in truncate mode, to fail only when data flows.)
+     */
+    private static void checkWindow(String name, Layer layer, InputType in) {
+        int[] k, p, d;
+        if (layer instanceof ConvolutionLayer c) {
+            k = c.getKernelSize();
+            p = c.getPadding();
+            d = c.getDilation();
+        } else if (layer instanceof SubsamplingLayer s) {
+            k = s.getKernelSize();
+            p = s.getPadding();
+            d = s.getDilation();
+        } else {
+            return;
+        }
+        if (!(in instanceof InputType.InputTypeConvolutional c)) {
+            return; // DL4J reports the wrong kind of input itself
+        }
+        long[] size = {c.getHeight(), c.getWidth()};
+        for (int axis = 0; axis < 2; axis++) {
+            long window = (long) (k[axis] - 1) * d[axis] + 1;
+            if (window > size[axis] + 2L * p[axis]) {
+                throw new InputTooSmallException(name, in, "its " + k[0] + "x" + k[1] + " window does not fit in "
+                        + size[0] + "x" + size[1] + " with padding " + p[0] + "x" + p[1]);
+            }
+        }
     }
 
     private static InputType outputType(String name, Node input, Supplier<InputType> type) {

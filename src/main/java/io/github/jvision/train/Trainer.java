@@ -220,7 +220,8 @@ public final class Trainer {
         try (BatchLoader batches = new BatchLoader(train, batching)) {
             for (int step = 0; batches.hasNext(); step++) {
                 s.net.fit(batches.next());
-                double loss = s.net.score();
+                // DL4J's score adds the L2 / weight-decay term; report the cross-entropy alone
+                double loss = s.net.score() - s.net.calcRegularizationScore(true);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (epoch + 1)
                             + ", step " + (step + 1) + "; lower the learning rate (--lr " + c.lr() + ")");

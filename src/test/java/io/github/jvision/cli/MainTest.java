@@ -44,6 +44,30 @@ class MainTest {
         assertEquals(4.089e9, json.get("macs").asDouble(), 0.0005e9);
     }
 
+    /** {@code summary --json} works for every registered model; its totals are the registry's (torchvision's). */
+    @Test
+    void summaryJsonForEveryModel() throws Exception {
+        var mapper = new ObjectMapper();
+        for (String name : io.github.jvision.models.Models.names()) {
+            Result r = run("summary", "--model", name, "--json");
+            assertEquals(0, r.code(), name + ": " + r.err());
+            var json = mapper.readTree(r.out());
+            var arch = io.github.jvision.models.Models.get(name);
+            var expected = io.github.jvision.models.Summary.of(name, io.github.jvision.models.ModelOptions.reference(arch));
+            assertEquals(expected.params(), json.get("params").asLong(), name);
+            assertEquals(expected.macs(), json.get("macs").asLong(), name);
+            assertTrue(json.get("layers").size() > 5, name);
+        }
+        var inception = mapper.readTree(run("summary", "--model", "inception_v3", "--aux-logits", "--json").out());
+        assertEquals(27161264, inception.get("params").asLong(), "torchvision's count, with AuxLogits");
+    }
+
+    @Test
+    void tooSmallInputIsAUsageError() {
+        assertUsageError(run("summary", "--model", "alexnet", "--image-size", "32"),
+                "alexnet needs inputs of at least 63x63 pixels square; got 32x32");
+    }
+
     @Test
     void summaryTableForGrayscaleCifarModel() {
         Result r = run("summary", "--model", "resnet20", "--in-channels", "1", "--image-size", "28");
@@ -56,7 +80,9 @@ class MainTest {
     void modelsListsTheRegistry() {
         Result r = run("models");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("resnet152") && r.out().contains("plain110"), r.out());
+        for (String name : io.github.jvision.models.Models.names()) {
+            assertTrue(r.out().contains(name), name + " missing: " + r.out());
+        }
         assertTrue(r.out().contains("60,192,808"), r.out());
     }
 
