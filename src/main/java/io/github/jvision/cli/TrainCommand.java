@@ -75,6 +75,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
+    @Option(names = "--aux-logits", description = "Also train the auxiliary classifiers (googlenet: aux1, aux2 with loss weight 0.3; inception_v3: AuxLogits, 0.4).")
+    boolean auxLogits;
+
     @Option(names = "--no-progress", description = "No progress bar (one line per epoch).")
     boolean noProgress;
 
@@ -93,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
         float[] mean = {(float) FashionMnist.MEAN};
         float[] std = {(float) FashionMnist.STD};
         Path dir = out != null ? out : Path.of("runs", name);
-        var run = new Trainer.Run(name, train, splits.test(), mean, std, config, dir, resume);
+        var run = new Trainer.Run(name, train, splits.test(), mean, std, config, dir, resume, auxLogits);
         var printer = spec.commandLine().getOut();
         Trainer.Result result;
         try (Progress progress = new Progress(printer, !noProgress, dir)) {

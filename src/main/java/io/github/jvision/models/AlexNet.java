@@ -20,6 +20,18 @@ import java.util.List;
 public enum AlexNet implements Architecture {
     ALEXNET;
 
+    /** One convolution with bias and ReLU, optionally followed by a 3x3/2 max pool. */
+    private record Layer(Conv conv, boolean pool) {
+    }
+
+    /** The single-tower feature extractor: 64-192-384-256-256 channels. */
+    private static final List<Layer> FEATURES = List.of(
+            new Layer(Conv.of(64, 11).stride(4).padding(2).withBias(), true),
+            new Layer(Conv.of(192, 5).padding(2).withBias(), true),
+            new Layer(Conv.of(384, 3).padding(1).withBias(), false),
+            new Layer(Conv.of(256, 3).padding(1).withBias(), false),
+            new Layer(Conv.of(256, 3).padding(1).withBias(), true));
+
     @Override
     public String family() {
         return "alexnet";
@@ -34,16 +46,17 @@ public enum AlexNet implements Architecture {
     public ComputationGraphConfiguration configure(ModelOptions options) {
         return GraphFactory.build(modelName(), options, (root, input) -> {
             Scope f = root.child("features");
-            Node x = Blocks.conv(f, "0", input, Conv.of(64, 11).stride(4).padding(2).withBias(), Activation.RELU);
-            x = Blocks.maxPool(f, "2", x, 3, 2, 0);
-            x = Blocks.conv(f, "3", x, Conv.of(192, 5).padding(2).withBias(), Activation.RELU);
-            x = Blocks.maxPool(f, "5", x, 3, 2, 0);
-            x = Blocks.conv(f, "6", x, Conv.of(384, 3).padding(1).withBias(), Activation.RELU);
-            x = Blocks.conv(f, "8", x, Conv.of(256, 3).padding(1).withBias(), Activation.RELU);
-            x = Blocks.conv(f, "10", x, Conv.of(256, 3).padding(1).withBias(), Activation.RELU);
-            x = Blocks.maxPool(f, "12", x, 3, 2, 0);
+            Node x = input;
+            int i = 0; // torchvision's nn.Sequential index: conv, ReLU (fused, index skipped), [max pool]
+            for (Layer layer : FEATURES) {
+                x = Blocks.conv(f, String.valueOf(i), x, layer.conv(), Activation.RELU);
+                i += 2;
+                if (layer.pool()) {
+                    x = Blocks.maxPool(f, String.valueOf(i++), x, 3, 2, 0);
+                }
+            }
             x = Blocks.adaptiveAvgPool(root, "avgpool", x, 6, 6);
-            return List.of(VGG.classifier(root.child("classifier"), x, options.numClasses(), true));
+            return List.of(Blocks.denseClassifier(root.child("classifier"), x, options.numClasses(), true));
         });
     }
 }

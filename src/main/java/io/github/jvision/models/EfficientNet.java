@@ -72,10 +72,13 @@ public enum EfficientNet implements Architecture {
         public static final double ALPHA = 1.2, BETA = 1.1, GAMMA = 1.15;
 
         /**
-         * The paper's compound scaling by coefficient phi (equation 3): depth {@code ALPHA^phi},
-         * width {@code BETA^phi}, resolution {@code 224 GAMMA^phi} rounded, dropout 0.2 + 0.05 phi
-         * capped at 0.5 (B0's 0.2 rising to B7's 0.5). The published B1-B7 were tuned by hand and do
-         * not follow this formula exactly; use it for sizes in between or beyond.
+         * The paper's compound scaling by coefficient phi (section 3.3, equation 3): depth
+         * {@code ALPHA^phi}, width {@code BETA^phi}, resolution {@code 224 GAMMA^phi} rounded. The
+         * published B1-B7 do not follow the formula exactly (phi = 7 gives width 1.95, depth 3.58,
+         * 596 px; torchvision's B7 is 2.0, 3.1, 600). Two choices are jvision's own, since the
+         * paper gives none for other phi: dropout 0.2 + 0.05 phi capped at 0.5 (close to the
+         * published B0-B7, 0.2 to 0.5), and PyTorch's default batch norm at every size. phi is
+         * limited to [0, 10] (B7 is about 7; 10 already means 2.6x the channels at 906 px).
          *
          * @throws IllegalArgumentException if phi is negative or above 10
          */
@@ -127,31 +130,34 @@ public enum EfficientNet implements Architecture {
     /**
      * A model scaled by an arbitrary compound coefficient ({@link Scaling#compound}), named
      * {@code efficientnet_phiX} (e.g. {@code efficientnet_phi1.5}).
+     *
+     * @throws IllegalArgumentException if phi is outside [0, 10]
      */
     public static Architecture compound(double phi) {
-        Scaling s = Scaling.compound(phi);
-        String name = Models.COMPOUND + (phi == Math.rint(phi) ? String.valueOf((int) phi) : String.valueOf(phi));
-        return new Architecture() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new Compound(phi, Scaling.compound(phi));
+    }
 
-            @Override
-            public String family() {
-                return "efficientnet";
-            }
+    /** An EfficientNet scaled by compound coefficient {@code phi}. */
+    private record Compound(double phi, Scaling scaling) implements Architecture {
+        @Override
+        public String name() {
+            return Models.COMPOUND + (phi == Math.rint(phi) ? String.valueOf((long) phi) : String.valueOf(phi));
+        }
 
-            @Override
-            public int nativeSize() {
-                return s.resolution();
-            }
+        @Override
+        public String family() {
+            return "efficientnet";
+        }
 
-            @Override
-            public ComputationGraphConfiguration configure(ModelOptions options) {
-                return EfficientNet.configure(name, s, options);
-            }
-        };
+        @Override
+        public int nativeSize() {
+            return scaling.resolution();
+        }
+
+        @Override
+        public ComputationGraphConfiguration configure(ModelOptions options) {
+            return EfficientNet.configure(name(), scaling, options);
+        }
     }
 
     /**

@@ -22,16 +22,12 @@ import java.util.List;
  * <p>The auxiliary classifiers {@code aux1} (after {@code inception4a}) and {@code aux2} (after
  * {@code inception4d}) are built only with {@link ModelOptions#auxLogits()}: adaptive average
  * pooling to 4x4, a 1x1 {@code BasicConv2d} to 128 channels, {@code fc1} (1024, ReLU), dropout
- * 0.7 and {@code fc2}; their losses weigh 0.3 each, as in the paper (section 5) and torchvision's
- * reference training. Without them the parameter count is torchvision's published one. The
+ * 0.7 and {@code fc2}; their losses weigh 0.3 each, as in the paper (section 5). Without them the parameter count is torchvision's published one. The
  * network does not normalise its input (torchvision's {@code transform_input} belongs to the
  * weights' preprocessing).
  */
 public enum GoogLeNet implements Architecture {
     GOOGLENET;
-
-    /** torchvision's BasicConv2d: {@code BatchNorm2d(eps=0.001)}. */
-    private static final Norm NORM = new Norm(1e-3, 0.1);
 
     /** One row of table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5 (3x3 here), pool proj. */
     private record Module(String name, int ch1x1, int ch3x3red, int ch3x3, int ch5x5red, int ch5x5, int poolProj) {
@@ -65,10 +61,10 @@ public enum GoogLeNet implements Architecture {
     @Override
     public ComputationGraphConfiguration configure(ModelOptions options) {
         return GraphFactory.build(modelName(), options, (root, input) -> {
-            Node x = Inception.basicConv(root.child("conv1"), input, Conv.of(64, 7).stride(2).padding(3), NORM);
+            Node x = Inception.basicConv(root.child("conv1"), input, Conv.of(64, 7).stride(2).padding(3), Inception.NORM);
             x = Blocks.maxPoolCeil(root, "maxpool1", x, 3, 2);
-            x = Inception.basicConv(root.child("conv2"), x, Conv.of(64, 1), NORM);
-            x = Inception.basicConv(root.child("conv3"), x, Conv.of(192, 3).padding(1), NORM);
+            x = Inception.basicConv(root.child("conv2"), x, Conv.of(64, 1), Inception.NORM);
+            x = Inception.basicConv(root.child("conv3"), x, Conv.of(192, 3).padding(1), Inception.NORM);
             x = Blocks.maxPoolCeil(root, "maxpool2", x, 3, 2);
             List<Node> aux = new ArrayList<>();
             for (int stage = 0; stage < STAGES.size(); stage++) {
@@ -76,7 +72,7 @@ public enum GoogLeNet implements Architecture {
                     x = Blocks.maxPoolCeil(root, "maxpool" + (stage + 2), x, POOL_BEFORE[stage], 2);
                 }
                 for (Module m : STAGES.get(stage)) {
-                    x = Inception.googlenet(root.child(m.name()), x, NORM, m.ch1x1(), m.ch3x3red(), m.ch3x3(),
+                    x = Inception.googlenet(root.child(m.name()), x, Inception.NORM, m.ch1x1(), m.ch3x3red(), m.ch3x3(),
                             m.ch5x5red(), m.ch5x5(), m.poolProj());
                     if (options.auxLogits() && AUX_AFTER.contains(m.name())) {
                         aux.add(auxiliary(root.child("aux" + (aux.size() + 1)), x, options.numClasses()));
@@ -92,7 +88,7 @@ public enum GoogLeNet implements Architecture {
     /** torchvision's GoogLeNet {@code InceptionAux}. */
     private static Node auxiliary(Scope s, Node x, int numClasses) {
         Node y = Blocks.adaptiveAvgPool(s, "avgpool", x, 4, 4);
-        y = Inception.basicConv(s.child("conv"), y, Conv.of(128, 1), NORM);
+        y = Inception.basicConv(s.child("conv"), y, Conv.of(128, 1), Inception.NORM);
         y = Blocks.linear(s, "fc1", y, 1024, Activation.RELU);
         y = Blocks.dropout(s, "dropout", y, 0.7);
         return Blocks.output(s, "fc2", y, numClasses, 0.3);

@@ -36,7 +36,11 @@ final class GraphFactory {
         try {
             graph = graph(o, body);
         } catch (InputTooSmallException e) {
-            throw new InputTooSmallException(model + " needs inputs of at least " + minSize(o, body)
+            int min = minSize(o, body);
+            if (min < 0) {
+                throw e; // no size fits: a fault of the architecture, not of the input
+            }
+            throw new InputTooSmallException(model + " needs inputs of at least " + min + "x" + min
                     + " pixels square; got " + o.imageHeight() + "x" + o.imageWidth() + " (" + e.getMessage() + ")", e);
         }
         try {
@@ -57,16 +61,16 @@ final class GraphFactory {
         return graph;
     }
 
-    /** @return the smallest square input size the body accepts, as "SxS", found by trying each size */
-    private static String minSize(ModelOptions o, BiFunction<Scope, Node, List<Node>> body) {
+    /** @return the smallest square input size the body accepts, found by trying each size; -1 if none */
+    private static int minSize(ModelOptions o, BiFunction<Scope, Node, List<Node>> body) {
         for (int s = 1; s <= MAX_MIN_SIZE; s++) {
             try {
                 graph(o.withSize(s, s), body);
-                return s + "x" + s;
+                return s;
             } catch (InputTooSmallException tooSmall) {
                 // try the next size
             }
         }
-        return "more than " + MAX_MIN_SIZE + "x" + MAX_MIN_SIZE;
+        return -1;
     }
 }

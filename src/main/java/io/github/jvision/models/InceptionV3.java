@@ -25,17 +25,15 @@ import static io.github.jvision.nn.Inception.maxPool;
  * reduction, figure 10; C: 7x7 factorised into 1x7 and 7x1, figure 6; E: expanded 3x3 branches,
  * figure 7), global average pooling, dropout 0.5 and {@code fc}. Average pools in the branches
  * count padding in the divisor, as torchvision's {@code F.avg_pool2d} (known fault C12). Native
- * input 299x299; the smallest that fits is 75x75.
+ * input 299x299; the smallest that fits is 75x75 (299x299 with {@code AuxLogits}, whose 5x5/3
+ * pool and 5x5 convolution need Mixed_6e's 17x17 grid, as in torchvision).
  *
- * <p>The auxiliary classifier {@code AuxLogits} (after {@code Mixed_6e}; loss weight 0.4 as
- * torchvision's reference training) is built only with {@link ModelOptions#auxLogits()}; torchvision
+ * <p>The auxiliary classifier {@code AuxLogits} (after {@code Mixed_6e}; loss weight 0.4, as
+ * TF-slim's training of the weights torchvision ported) is built only with {@link ModelOptions#auxLogits()}; torchvision
  * builds it by default and counts it in its published 27,161,264 parameters.
  */
 public enum InceptionV3 implements Architecture {
     INCEPTION_V3;
-
-    /** torchvision's BasicConv2d: {@code BatchNorm2d(eps=0.001)}. */
-    private static final Norm NORM = new Norm(1e-3, 0.1);
 
     private record Module(String name, List<List<Step>> branches) {
     }
@@ -62,17 +60,17 @@ public enum InceptionV3 implements Architecture {
     @Override
     public ComputationGraphConfiguration configure(ModelOptions options) {
         return GraphFactory.build(modelName(), options, (root, input) -> {
-            Node x = Inception.basicConv(root.child("Conv2d_1a_3x3"), input, Conv.of(32, 3).stride(2), NORM);
-            x = Inception.basicConv(root.child("Conv2d_2a_3x3"), x, Conv.of(32, 3), NORM);
-            x = Inception.basicConv(root.child("Conv2d_2b_3x3"), x, Conv.of(64, 3).padding(1), NORM);
+            Node x = Inception.basicConv(root.child("Conv2d_1a_3x3"), input, Conv.of(32, 3).stride(2), Inception.NORM);
+            x = Inception.basicConv(root.child("Conv2d_2a_3x3"), x, Conv.of(32, 3), Inception.NORM);
+            x = Inception.basicConv(root.child("Conv2d_2b_3x3"), x, Conv.of(64, 3).padding(1), Inception.NORM);
             x = Blocks.maxPool(root, "maxpool1", x, 3, 2, 0);
-            x = Inception.basicConv(root.child("Conv2d_3b_1x1"), x, Conv.of(80, 1), NORM);
-            x = Inception.basicConv(root.child("Conv2d_4a_3x3"), x, Conv.of(192, 3), NORM);
+            x = Inception.basicConv(root.child("Conv2d_3b_1x1"), x, Conv.of(80, 1), Inception.NORM);
+            x = Inception.basicConv(root.child("Conv2d_4a_3x3"), x, Conv.of(192, 3), Inception.NORM);
             x = Blocks.maxPool(root, "maxpool2", x, 3, 2, 0);
             List<Node> outputs = new ArrayList<>();
             Node aux = null;
             for (Module m : MODULES) {
-                x = Inception.module(root.child(m.name()), x, NORM, m.branches());
+                x = Inception.module(root.child(m.name()), x, Inception.NORM, m.branches());
                 if (options.auxLogits() && m.name().equals(AUX_AFTER)) {
                     aux = auxiliary(root.child("AuxLogits"), x, options.numClasses());
                 }
@@ -88,8 +86,8 @@ public enum InceptionV3 implements Architecture {
     /** torchvision's Inception v3 {@code InceptionAux}. */
     private static Node auxiliary(Scope s, Node x, int numClasses) {
         Node y = Blocks.avgPool(s, "avgpool", x, 5, 3, 0);
-        y = Inception.basicConv(s.child("conv0"), y, Conv.of(128, 1), NORM);
-        y = Inception.basicConv(s.child("conv1"), y, Conv.of(768, 5), NORM);
+        y = Inception.basicConv(s.child("conv0"), y, Conv.of(128, 1), Inception.NORM);
+        y = Inception.basicConv(s.child("conv1"), y, Conv.of(768, 5), Inception.NORM);
         y = Blocks.globalAvgPool(s, "pool", y);
         return Blocks.output(s, "fc", y, numClasses, 0.4);
     }

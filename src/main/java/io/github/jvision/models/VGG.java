@@ -75,27 +75,7 @@ public enum VGG implements Architecture {
                 x = Blocks.maxPool(f, String.valueOf(i++), x, 2, 2, 0);
             }
             x = Blocks.adaptiveAvgPool(root, "avgpool", x, 7, 7);
-            return List.of(classifier(root.child("classifier"), x, options.numClasses(), false));
+            return List.of(Blocks.denseClassifier(root.child("classifier"), x, options.numClasses(), false));
         });
-    }
-
-    /**
-     * The classifier of AlexNet and VGG, numbered as torchvision's {@code nn.Sequential}: two
-     * 4096-wide linear layers with ReLU, each with dropout 0.5 before it (AlexNet) or after it
-     * (VGG), then the output layer.
-     */
-    static Node classifier(Scope s, Node x, int numClasses, boolean dropoutFirst) {
-        int i = 0;
-        for (int layer = 0; layer < 2; layer++) {
-            if (dropoutFirst) {
-                x = Blocks.dropout(s, String.valueOf(i++), x, 0.5);
-            }
-            x = Blocks.linear(s, String.valueOf(i), x, 4096, Activation.RELU);
-            i += 2;
-            if (!dropoutFirst) {
-                x = Blocks.dropout(s, String.valueOf(i++), x, 0.5);
-            }
-        }
-        return Blocks.output(s, String.valueOf(i), x, numClasses, 1);
     }
 }

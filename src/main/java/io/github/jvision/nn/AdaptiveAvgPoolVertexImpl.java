@@ -20,7 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
 final class AdaptiveAvgPoolVertexImpl extends ParameterFreeVertexImpl {
     private final int oh;
     private final int ow;
-    private INDArray pooling; // for the last input size and data type seen, outside any workspace
+    private INDArray pooling; // for the input size and data type below, outside any workspace
+    private long poolingHeight;
+    private long poolingWidth;
 
     AdaptiveAvgPoolVertexImpl(ComputationGraph graph, String name, int idx, int oh, int ow, DataType dataType) {
         super(graph, name, idx, dataType);
@@ -33,7 +35,7 @@ final class AdaptiveAvgPoolVertexImpl extends ParameterFreeVertexImpl {
         INDArray x = inputs[0];
         long n = x.size(0), c = x.size(1);
         INDArray p = pooling(x.size(2), x.size(3), x.dataType());
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, x.dataType(), n * c, (long) oh * ow);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), new long[]{n * c, (long) oh * ow}, 'c');
         flat(x, n * c).mmul(p, out);
         return out.reshape('c', n, c, oh, ow);
     }
@@ -42,7 +44,8 @@ final class AdaptiveAvgPoolVertexImpl extends ParameterFreeVertexImpl {
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         long[] s = inputs[0].shape();
         INDArray p = pooling(s[2], s[3], epsilon.dataType());
-        INDArray grad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), s[0] * s[1], s[2] * s[3]);
+        INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
+                new long[]{s[0] * s[1], s[2] * s[3]}, 'c');
         flat(epsilon, s[0] * s[1]).mmul(p.transpose(), grad);
         return new Pair<>(new DefaultGradient(), new INDArray[]{grad.reshape('c', s)});
     }
@@ -53,9 +56,11 @@ final class AdaptiveAvgPoolVertexImpl extends ParameterFreeVertexImpl {
     }
 
     private INDArray pooling(long h, long w, DataType type) {
-        if (pooling == null || pooling.rows() != h * w || pooling.dataType() != type) {
+        if (pooling == null || poolingHeight != h || poolingWidth != w || pooling.dataType() != type) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 pooling = matrix(h, w, oh, ow, type);
+                poolingHeight = h;
+                poolingWidth = w;
             }
         }
         return pooling;

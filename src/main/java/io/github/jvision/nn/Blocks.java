@@ -36,9 +36,14 @@ public final class Blocks {
 
     /**
      * A convolution, as torchvision's {@code nn.Conv2d} with the geometry {@code c}, followed by
-     * {@code act} (fused into the layer). Weights are drawn as torchvision's ResNet, VGG and
-     * EfficientNet do: {@code kaiming_normal_(mode="fan_out")}, std {@code sqrt(2 / (out kh kw))};
-     * biases start at 0.
+     * {@code act} (fused into the layer). Weights are drawn as torchvision initialises ResNet, VGG
+     * and EfficientNet convolutions, {@code kaiming_normal_(mode="fan_out")}, std
+     * {@code sqrt(2 / (out kh kw))}, for every family (torchvision draws GoogLeNet's and Inception
+     * v3's from truncated normals and AlexNet's uniformly; that matters only when training from
+     * scratch); biases start at 0.
+     *
+     * @throws IllegalArgumentException if a depthwise convolution is asked to change the channels
+     * @throws InputTooSmallException   if the kernel does not fit the padded input
      */
     public static Node conv(Scope s, String name, Node x, Conv c, Activation act) {
         ConvolutionLayer.BaseConvBuilder<?> b = c.depthwise()
@@ -193,9 +198,9 @@ public final class Blocks {
      * The final fully connected layer with softmax and cross-entropy loss (which also accepts soft
      * targets, e.g. from label smoothing or MixUp). Output {@code [N, numClasses]}, probabilities.
      *
-     * @param lossWeight factor on this output's loss (1 for the main classifier; torchvision's
-     *                   reference training weighs GoogLeNet's auxiliary heads 0.3 and Inception
-     *                   v3's 0.4)
+     * @param lossWeight factor on this output's loss (1 for the main classifier; auxiliary heads
+     *                   weigh 0.3 in GoogLeNet, paper section 5, and 0.4 in Inception v3, as in
+     *                   TF-slim's training of the weights torchvision ported)
      */
     public static Node output(Scope s, String name, Node x, int numClasses, double lossWeight) {
         LossMCXENT loss = lossWeight == 1 ? new LossMCXENT()
@@ -219,5 +224,26 @@ public final class Blocks {
             h = dropout(s, "dropout", h, dropout);
         }
         return output(s, "fc", h, numClasses, 1);
+    }
+
+    /**
+     * The classifier of AlexNet and VGG, numbered as torchvision's {@code nn.Sequential}
+     * ({@code classifier.0 ... classifier.6}, fused ReLUs skipping their index): two 4096-wide
+     * linear layers with ReLU, each with dropout 0.5 before it (AlexNet) or after it (VGG), then the
+     * output layer. Input: the pooled features, flattened in C order.
+     */
+    public static Node denseClassifier(Scope s, Node x, int numClasses, boolean dropoutFirst) {
+        int i = 0;
+        for (int layer = 0; layer < 2; layer++) {
+            if (dropoutFirst) {
+                x = dropout(s, String.valueOf(i++), x, 0.5);
+            }
+            x = linear(s, String.valueOf(i), x, 4096, Activation.RELU);
+            i += 2;
+            if (!dropoutFirst) {
+                x = dropout(s, String.valueOf(i++), x, 0.5);
+            }
+        }
+        return output(s, String.valueOf(i), x, numClasses, 1);
     }
 }

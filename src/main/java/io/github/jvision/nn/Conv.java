@@ -54,7 +54,7 @@ public record Conv(int out, int kh, int kw, int stride, int padH, int padW, bool
         return new Conv(out, kh, kw, stride, ph, pw, bias, depthwise);
     }
 
-    /** @return this convolution with torchvision's default padding {@code (k - 1) / 2} ("same" at stride 1) */
+    /** @return this convolution with torchvision's default padding {@code (k - 1) / 2} ("same" at stride 1 for odd kernels) */
     public Conv same() {
         return padding((kh - 1) / 2, (kw - 1) / 2);
     }

@@ -17,6 +17,9 @@ import java.util.Map;
  */
 public final class Inception {
 
+    /** torchvision's {@code BasicConv2d} batch norm: {@code BatchNorm2d(eps=0.001)}, momentum 0.1. */
+    public static final Norm NORM = new Norm(1e-3, 0.1);
+
     private Inception() {
     }
 

@@ -11,16 +11,6 @@ public class InputTooSmallException extends IllegalArgumentException {
     private final String layer;
 
     /**
-     * @param layer the layer that does not fit
-     * @param input the activation type it received
-     * @param cause DL4J's complaint
-     */
-    public InputTooSmallException(String layer, InputType input, Throwable cause) {
-        super("layer " + layer + " does not fit its input " + input + ": " + cause.getMessage(), cause);
-        this.layer = layer;
-    }
-
-    /**
      * @param layer  the layer that does not fit
      * @param input  the activation type it received
      * @param reason what does not fit

@@ -6,8 +6,8 @@ import org.nd4j.linalg.activations.Activation;
  * The mobile inverted bottleneck block (Sandler et al. 2018, MobileNetV2, section 3.3) with
  * squeeze-and-excitation, as used by EfficientNet (Tan &amp; Le 2019, section 4) and written by
  * torchvision's {@code MBConv}. Inside scope {@code block}, numbered as torchvision's
- * {@code nn.Sequential}: a 1x1 expansion conv-BN-SiLU to {@code makeDivisible(in * expand)}
- * channels (omitted when {@code expand} is 1), a depthwise {@code kernel x kernel} conv-BN-SiLU
+ * {@code nn.Sequential}: a 1x1 expansion conv-BN-SiLU to {@code makeDivisible(in * expand, 8)}
+ * channels (omitted when that equals {@code in}, as for {@code expand} 1), a depthwise {@code kernel x kernel} conv-BN-SiLU
  * carrying the stride, squeeze-and-excitation to {@code max(1, in / 4)} channels, and a 1x1
  * projection conv-BN without activation. When the stride is 1 and the channels are unchanged, the
  * input is added back, after stochastic depth ({@code stochastic_depth}, a {@link DropPathVertex})
@@ -20,6 +20,17 @@ import org.nd4j.linalg.activations.Activation;
  * @param dropPath stochastic-depth probability of the residual branch, in [0, 1)
  */
 public record MBConv(int expand, int kernel, int stride, int out, double dropPath) {
+    /**
+     * @throws IllegalArgumentException if expand &lt; 1, the kernel is not odd, the stride not 1 or
+     *                                  2, out &lt; 1 or dropPath outside [0, 1)
+     */
+    public MBConv {
+        if (expand < 1 || kernel < 1 || kernel % 2 == 0 || (stride != 1 && stride != 2) || out < 1
+                || !(dropPath >= 0 && dropPath < 1)) {
+            throw new IllegalArgumentException("bad MBConv: expand " + expand + ", kernel " + kernel + ", stride "
+                    + stride + ", out " + out + ", drop path " + dropPath);
+        }
+    }
 
     /**
      * torchvision's {@code _make_divisible} (from the TF MobileNet code): {@code v} rounded to the
@@ -35,7 +46,7 @@ public record MBConv(int expand, int kernel, int stride, int out, double dropPat
      *
      * @param x    the block input {@code [N, in, H, W]}
      * @param norm batch-norm settings for every BN in the block
-     * @return the block output {@code [N, out, H / stride, W / stride]}
+     * @return the block output {@code [N, out, ceil(H / stride), ceil(W / stride)]}
      */
     public Node build(Scope s, Node x, Norm norm) {
         Scope block = s.child("block");
@@ -43,7 +54,7 @@ public record MBConv(int expand, int kernel, int stride, int out, double dropPat
         int hidden = makeDivisible(in * (double) expand, 8);
         int step = 0;
         Node y = x;
-        if (expand != 1) {
+        if (hidden != in) { // torchvision's condition; differs from expand != 1 when in is not a multiple of 8
             y = Blocks.convBnAct(block.child(step++), "0", "1", y, Conv.of(hidden, 1), norm, Activation.SWISH);
         }
         y = Blocks.convBnAct(block.child(step++), "0", "1", y, Conv.of(hidden, kernel).stride(stride).same().asDepthwise(),

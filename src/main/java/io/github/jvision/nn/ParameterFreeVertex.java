@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 /**
  * Configuration side shared by jvision's custom DL4J vertices: operations DL4J lacks that have
@@ -11,6 +12,7 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
  * {@code @JsonProperty} constructor arguments, and name their input count.
  */
 abstract class ParameterFreeVertex extends GraphVertex {
+    @JsonIgnore // fixed by the subclass; not configuration
     private final int inputs;
 
     ParameterFreeVertex(int inputs) {

@@ -62,7 +62,8 @@ public final class Scope {
      * {@code [C, H, W]} to {@code [C*H*W]} in C order before a dense layer, as {@code torch.flatten}).
      *
      * @return handle to the new layer's output
-     * @throws InputTooSmallException if the input is too small for the layer
+     * @throws InputTooSmallException   if a convolution or pooling window is larger than its padded input
+     * @throws IllegalArgumentException if the input does not fit the layer otherwise
      */
     public Node layer(String local, Layer layer, Node input) {
         String name = name(local);
@@ -77,7 +78,8 @@ public final class Scope {
     /**
      * Adds a parameter-free vertex (element-wise add, merge, custom).
      *
-     * @throws InputTooSmallException if the inputs do not fit the vertex
+     * @throws IllegalArgumentException if the inputs do not fit the vertex (e.g. a merge of branches
+     *                                  of different sizes)
      */
     public Node vertex(String local, GraphVertex vertex, Node... inputs) {
         String name = name(local);
@@ -122,11 +124,13 @@ public final class Scope {
         }
     }
 
+    /** DL4J's output type, or its complaint naming the vertex (a size problem was caught before). */
     private static InputType outputType(String name, Node input, Supplier<InputType> type) {
         try {
             return type.get();
         } catch (RuntimeException e) {
-            throw new InputTooSmallException(name, input.type(), e);
+            throw new IllegalArgumentException("vertex " + name + " does not fit its input " + input.type() + ": "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -15,6 +15,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -30,6 +33,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +72,16 @@ public final class Trainer {
      * @param config  training configuration
      * @param out     output directory
      * @param resume  continue from {@code out/checkpoint.zip} if present
+     * @param auxLogits build and train the auxiliary classifiers of GoogLeNet or Inception v3
+     *                  ({@link ModelOptions#auxLogits()}); evaluation uses the main one
      */
     public record Run(String model, ImageDataset train, ImageDataset test, float[] mean, float[] std,
-                      TrainConfig config, Path out, boolean resume) {
+                      TrainConfig config, Path out, boolean resume, boolean auxLogits) {
+        /** A run without auxiliary classifiers. */
+        public Run(String model, ImageDataset train, ImageDataset test, float[] mean, float[] std,
+                   TrainConfig config, Path out, boolean resume) {
+            this(model, train, test, mean, std, config, out, resume, false);
+        }
     }
 
     /**
@@ -182,7 +193,8 @@ public final class Trainer {
     private static State start(Run run) throws IOException {
         State s = new State();
         ImageDataset train = run.train();
-        s.options = new ModelOptions(train.classes().size(), train.channels(), train.height(), train.width());
+        s.options = new ModelOptions(train.classes().size(), train.channels(), train.height(), train.width(),
+                run.auxLogits());
         s.config = run.config();
         Path file = run.out().resolve(CHECKPOINT);
         Files.createDirectories(run.out());
@@ -219,9 +231,11 @@ public final class Trainer {
         long start = System.nanoTime();
         try (BatchLoader batches = new BatchLoader(train, batching)) {
             for (int step = 0; batches.hasNext(); step++) {
-                s.net.fit(batches.next());
-                // DL4J's score adds the L2 / weight-decay term; report the cross-entropy alone
-                double loss = s.net.score() - s.net.calcRegularizationScore(true);
+                // DL4J's score adds the L2 / weight-decay term of the parameters it was computed with
+                // (those before the step); report the cross-entropy alone
+                double regularization = s.net.calcRegularizationScore(true);
+                fit(s.net, batches.next());
+                double loss = s.net.score() - regularization;
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (epoch + 1)
                             + ", step " + (step + 1) + "; lower the learning rate (--lr " + c.lr() + ")");
@@ -237,6 +251,21 @@ public final class Trainer {
                 ? b.getIUpdater().getLearningRate(s.net.getIterationCount() - 1, epoch) : Double.NaN;
         return new EpochStats(epoch + 1, lossSum / steps, Double.NaN, Double.NaN, Double.NaN, lr, seconds,
                 train.size() / seconds);
+    }
+
+    /**
+     * One step. A graph with auxiliary classifiers (GoogLeNet, Inception v3 with aux logits) has
+     * one output per classifier; each trains on the batch's labels, its loss weighted as built.
+     */
+    private static void fit(ComputationGraph net, DataSet batch) {
+        int outputs = net.getNumOutputArrays();
+        if (outputs == 1) {
+            net.fit(batch);
+            return;
+        }
+        INDArray[] labels = new INDArray[outputs];
+        Arrays.fill(labels, batch.getLabels());
+        net.fit(new MultiDataSet(new INDArray[]{batch.getFeatures()}, labels));
     }
 
     private static void writeLog(Path out, List<EpochStats> history) throws IOException {

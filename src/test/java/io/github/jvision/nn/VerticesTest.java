@@ -213,9 +213,14 @@ class VerticesTest {
 
     @Test
     void dropPathGradient() {
+        // with the check's seed, one of the two samples is dropped and the other kept, so both paths are checked
+        var drop = bare(2, 3, 3, (s, in) -> s.vertex("drop", new DropPathVertex(0.5), in));
+        Nd4j.getRandom().setSeed(12345);
+        INDArray kept = drop.outputSingle(true, Nd4j.ones(DataType.DOUBLE, 2, 2, 3, 3)).sum(1, 2, 3);
+        assertEquals(36, kept.sumNumber().doubleValue(), 1e-9, "one sample of 18 ones kept and doubled: " + kept);
         assertGradientsCorrect(net(2, 3, 3, (s, in) -> {
             Node branch = Blocks.conv(s, "conv", in, Conv.of(2, 3).padding(1), Activation.TANH);
-            return Blocks.add(s, "add", s.vertex("drop", new DropPathVertex(0.3), branch), in);
+            return Blocks.add(s, "add", s.vertex("drop", new DropPathVertex(0.5), branch), in);
         }), 2, 3, 3);
     }
 
@@ -227,6 +232,20 @@ class VerticesTest {
     }
 
     // ---- blocks built on them
+
+    /** torchvision's {@code MBConv(MBConvConfig(6, 5, 2, 16, 24, ...))} has 7,540 parameters (counted with torch). */
+    @Test
+    void mbConvParametersMatchTorchvision() {
+        var net = bare(16, 8, 8, (s, in) -> new MBConv(6, 5, 2, 24, 0).build(s, in, Norm.DEFAULT));
+        long trainable = net.getConfiguration().getVertices().values().stream()
+                .filter(v -> v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex)
+                .mapToLong(v -> io.github.jvision.models.Summary.trainableParams(
+                        ((org.deeplearning4j.nn.conf.graph.LayerVertex) v).getLayerConf().getLayer()))
+                .sum();
+        assertEquals(7540, trainable);
+        assertArrayEquals(new long[]{1, 24, 4, 4}, net.outputSingle(Nd4j.rand(DataType.DOUBLE, 1, 16, 8, 8)).shape());
+        assertThrows(IllegalArgumentException.class, () -> new MBConv(6, 4, 1, 24, 0), "even kernel");
+    }
 
     @Test
     void mbConvGradient() {

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -98,6 +99,29 @@ class TrainerTest {
         double diff = p1.sub(p2).amaxNumber().doubleValue();
         assertTrue(diff < 1e-5, "parameters after resume differ by " + diff);
         assertEquals(straight.test().top1(), resumed.test().top1(), 0.002);
+    }
+
+    /** GoogLeNet with its two auxiliary classifiers trains (three outputs, one label set) and evaluates the main one. */
+    @Test
+    void auxiliaryClassifiersTrain() throws Exception {
+        var run = new Trainer.Run("googlenet", train.head(1024), test.head(256), MEAN, STD,
+                new TrainConfig(1, 64, 0.05, TrainConfig.Optimizer.SGD, 0.9, 0, 0, 0.1, 42, "none", 1),
+                out.resolve("aux"), false, true);
+        List<Double> losses = new ArrayList<>();
+        var result = Trainer.train(run, new Trainer.Listener() {
+            @Override
+            public void step(int step, double loss, double imagesPerSec) {
+                losses.add(loss);
+            }
+        });
+        assertEquals(3, result.checkpoint().net().getNumOutputArrays());
+        assertEquals(16, losses.size());
+        // the loss sums the main and the two weighted auxiliary cross-entropies: (1 + 0.3 + 0.3) ln 10 at the start
+        assertEquals(1.6 * Math.log(10), losses.get(0), 0.5);
+        double first = losses.subList(0, 4).stream().mapToDouble(d -> d).average().orElseThrow();
+        double last = losses.subList(12, 16).stream().mapToDouble(d -> d).average().orElseThrow();
+        assertTrue(last < 0.8 * first, "the loss falls: " + losses);
+        assertTrue(result.test().samples() == 256 && Double.isFinite(result.test().loss()));
     }
 
     @Test
