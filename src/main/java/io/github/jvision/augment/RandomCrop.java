@@ -31,25 +31,6 @@ public record RandomCrop(int height, int width, int padding, float fill) impleme
         }
         int top = rng.nextInt(ph - height + 1) - padding;
         int left = rng.nextInt(pw - width + 1) - padding;
-        return crop(image, top, left, height, width, fill);
-    }
-
-    /**
-     * Crops {@code height x width} starting at ({@code top}, {@code left}) in input coordinates,
-     * which may lie outside the image; outside pixels take {@code fill}.
-     */
-    public static Image crop(Image image, int top, int left, int height, int width, float fill) {
-        float[] out = new float[image.channels() * height * width];
-        for (int c = 0; c < image.channels(); c++) {
-            for (int y = 0; y < height; y++) {
-                int sy = top + y;
-                for (int x = 0; x < width; x++) {
-                    int sx = left + x;
-                    boolean inside = sy >= 0 && sy < image.height() && sx >= 0 && sx < image.width();
-                    out[(c * height + y) * width + x] = inside ? image.get(c, sy, sx) : fill;
-                }
-            }
-        }
-        return new Image(out, image.channels(), height, width);
+        return Geometric.crop(image, top, left, height, width, fill);
     }
 }

@@ -18,20 +18,6 @@ public record RandomHorizontalFlip(double p) implements Transform {
 
     @Override
     public Image apply(Image image, RandomGenerator rng) {
-        return rng.nextDouble() < p ? flip(image) : image;
-    }
-
-    /** @return {@code image} mirrored left-right */
-    public static Image flip(Image image) {
-        int w = image.width();
-        float[] in = image.data();
-        float[] out = new float[in.length];
-        for (int row = 0; row < image.channels() * image.height(); row++) {
-            int base = row * w;
-            for (int x = 0; x < w; x++) {
-                out[base + x] = in[base + w - 1 - x];
-            }
-        }
-        return new Image(out, image.channels(), image.height(), w);
+        return rng.nextDouble() < p ? Geometric.hflip(image) : image;
     }
 }
