@@ -19,6 +19,7 @@ import skimage.data
 import torch
 import torchvision.transforms.functional as F
 from torchvision.transforms import InterpolationMode
+from torchvision.transforms import autoaugment as AA
 
 TOL = 1 / 255
 INTERP = {"nearest": InterpolationMode.NEAREST, "bilinear": InterpolationMode.BILINEAR,
@@ -83,6 +84,34 @@ def cases(c, h, w):
     yield "normalize", {"mean": [0.485, 0.456, 0.406][:c], "std": [0.229, 0.224, 0.225][:c]}, 1e-5, 0
 
 
+POLICY_OPS = ["Identity", "ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness", "Color",
+              "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast", "Equalize", "Invert"]
+
+
+def policy_cases(h, w):
+    """torchvision's _apply_op on the uint8 image, at RandAugment's magnitudes of bins 3, 17 and 30, both signs."""
+    space = AA.RandAugment()._augmentation_space(31, (h, w))
+    for name in POLICY_OPS:
+        mags, signed = space.get(name, (torch.tensor(0.0), False))
+        values = [float(mags[b]) for b in (3, 17, 30)] if mags.ndim > 0 else [0.0]
+        if signed:
+            values += [-v for v in values]
+        for m in values:
+            # the uint8 path truncates enhancements twice (grayscale, then the blend): 2/255
+            tol = 2 / 255 if name in ("Brightness", "Color", "Contrast", "Sharpness") else TOL
+            yield "policy_op", {"name": name, "magnitude": m}, tol, 0
+
+
+def magnitude_tables(h, w):
+    """The magnitude of every op at every bin, in each of torchvision's spaces, for an h x w image."""
+    spaces = {"standard31": AA.RandAugment()._augmentation_space(31, (h, w)),
+              "wide31": AA.TrivialAugmentWide()._augmentation_space(31),
+              "standard10": AA.AutoAugment()._augmentation_space(10, (h, w))}
+    return {"height": h, "width": w,
+            "spaces": {k: {op: {"signed": bool(signed), "values": [float(v) for v in mags.flatten()]}
+                           for op, (mags, signed) in space.items()} for k, space in spaces.items()}}
+
+
 def run(op, x, u8, a):
     if op == "hflip":
         return F.hflip(x)
@@ -128,6 +157,8 @@ def run(op, x, u8, a):
         return F.equalize(u8).float() / 255
     if op == "normalize":
         return F.normalize(x, a["mean"], a["std"])
+    if op == "policy_op":
+        return AA._apply_op(u8, a["name"], a["magnitude"], InterpolationMode.NEAREST, None).float() / 255
     raise ValueError(op)
 
 
@@ -140,7 +171,7 @@ def main(out):
         x = u8.float() / 255
         c, h, w = x.shape
         np.save(os.path.join(out, f"{name}.npy"), x.numpy())
-        for i, (op, args, tol, border) in enumerate(cases(c, h, w)):
+        for i, (op, args, tol, border) in enumerate(list(cases(c, h, w)) + list(policy_cases(h, w))):
             if c == 1 and op == "grayscale" and args["channels"] == 3:
                 continue  # torchvision returns one channel here; jvision returns the three asked for
             y = run(op, x, u8, args)
@@ -150,6 +181,8 @@ def main(out):
                              "args": args, "tol": tol, "border": border})
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
+    with open(os.path.join(out, "magnitudes.json"), "w") as f:
+        json.dump(magnitude_tables(37, 53), f, indent=1)
     print(f"wrote {len(manifest)} torchvision {__import__('torchvision').__version__} cases to {out}")
 
 

@@ -24,6 +24,33 @@ public interface Transform {
         return (image, rng) -> image;
     }
 
+    /**
+     * Applies all of {@code transforms} in order with probability {@code p}, else none, as
+     * torchvision's {@code RandomApply}.
+     *
+     * @throws IllegalArgumentException if p is outside [0, 1]
+     */
+    static Transform randomApply(List<Transform> transforms, double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("probability must be in [0, 1]; got " + p);
+        }
+        Transform all = compose(transforms);
+        return (image, rng) -> rng.nextDouble() < p ? all.apply(image, rng) : image;
+    }
+
+    /**
+     * Applies one of {@code transforms}, chosen uniformly, as torchvision's {@code RandomChoice}.
+     *
+     * @throws IllegalArgumentException if the list is empty
+     */
+    static Transform randomChoice(List<Transform> transforms) {
+        List<Transform> ts = List.copyOf(transforms);
+        if (ts.isEmpty()) {
+            throw new IllegalArgumentException("RandomChoice needs at least one transform");
+        }
+        return (image, rng) -> ts.get(rng.nextInt(ts.size())).apply(image, rng);
+    }
+
     /** Applies {@code transforms} in order, as torchvision's {@code Compose}. */
     static Transform compose(List<Transform> transforms) {
         List<Transform> ts = List.copyOf(transforms);

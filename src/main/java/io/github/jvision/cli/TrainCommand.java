@@ -60,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--augment", defaultValue = "none",
-            description = "none or crop-flip (default: ${DEFAULT-VALUE}; crop-flip pays off on longer schedules, see docs/results.md).")
+            description = "Augmentation spec: none, crop-flip, flip, rrc, rand-mM-nN, trivialaugment, autoaugment, erase-P, joined by + (e.g. crop-flip+rand-m9-n2; default: ${DEFAULT-VALUE}).")
     String augment;
 
     @Option(names = "--workers", description = "Threads preparing batches (default: 1 per 2 cores).")

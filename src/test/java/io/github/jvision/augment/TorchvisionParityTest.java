@@ -99,8 +99,41 @@ class TorchvisionParityTest {
             case "autocontrast" -> Photometric.autocontrast(x);
             case "equalize" -> Photometric.equalize(x);
             case "normalize" -> Photometric.normalize(x, floats(a.get("mean")), floats(a.get("std")));
+            case "policy_op" -> policyOp(a.get("name").asText()).apply(x, a.get("magnitude").asDouble()
+                    / (a.get("name").asText().equals("Solarize") ? 255 : 1), Interpolation.NEAREST, null);
             default -> throw new IllegalArgumentException("no such op in the fixtures: " + op);
         };
+    }
+
+    /** torchvision's op name ({@code AutoContrast}) as the enum constant ({@code AUTO_CONTRAST}). */
+    static AugmentOp policyOp(String name) {
+        return AugmentOp.valueOf(name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
+    }
+
+    /** The magnitude of every op at every bin equals torchvision's table (solarize as a fraction of 255). */
+    @TestFactory
+    List<DynamicTest> magnitudesMatchTorchvision() throws IOException {
+        JsonNode t = new ObjectMapper().readTree(FIXTURES.resolve("magnitudes.json").toFile());
+        int h = t.get("height").asInt(), w = t.get("width").asInt();
+        List<DynamicTest> tests = new ArrayList<>();
+        t.get("spaces").fields().forEachRemaining(space -> {
+            AugmentOp.Space s = space.getKey().startsWith("wide") ? AugmentOp.Space.WIDE : AugmentOp.Space.STANDARD;
+            space.getValue().fields().forEachRemaining(op -> tests.add(DynamicTest.dynamicTest(space.getKey() + " " + op.getKey(), () -> {
+                AugmentOp o = policyOp(op.getKey());
+                JsonNode values = op.getValue().get("values");
+                assertEquals(op.getValue().get("signed").asBoolean(), o.signed(), "signed");
+                if (values.size() == 1) {
+                    assertFalse(o.hasMagnitude());
+                    return;
+                }
+                for (int bin = 0; bin < values.size(); bin++) {
+                    double expected = values.get(bin).asDouble() / (o == AugmentOp.SOLARIZE ? 255 : 1);
+                    assertEquals(expected, s.magnitude(o, bin, values.size(), h, w), 1e-5, "bin " + bin);
+                }
+            })));
+        });
+        assertEquals(3, t.get("spaces").size());
+        return tests;
     }
 
     private static Interpolation interpolation(JsonNode a) {

@@ -84,7 +84,9 @@ class TransformsTest {
             padded = y.get(0, 0, 0) == 0f && y.get(0, 27, 27) != 0f;
         }
         assertTrue(padded);
-        var e = assertThrows(IllegalArgumentException.class, () -> Augmentations.parse("rand-m9", 28, 28));
-        assertTrue(e.getMessage().contains("unknown augmentation 'rand-m9'"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Augmentations.parse("crop-flip+rand-m9x", 28, 28));
+        assertTrue(e.getMessage().contains("unknown augmentation 'rand-m9x'"), e.getMessage());
+        var m = assertThrows(IllegalArgumentException.class, () -> Augmentations.parse("rand-m31-n2", 28, 28));
+        assertTrue(m.getMessage().contains("magnitude must be 0 to 30"), m.getMessage());
     }
 }
