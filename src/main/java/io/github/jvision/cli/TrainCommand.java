@@ -63,6 +63,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Augmentation spec: none, crop-flip, flip, rrc, rand-mM-nN, trivialaugment, autoaugment, erase-P, joined by + (e.g. crop-flip+rand-m9-n2; default: ${DEFAULT-VALUE}).")
     String augment;
 
+    @Option(names = "--mixup", defaultValue = "0", description = "MixUp alpha, lambda ~ Beta(alpha, alpha); 0 for none (torchvision's recipe: 0.2).")
+    double mixup;
+
+    @Option(names = "--cutmix", defaultValue = "0", description = "CutMix alpha; 0 for none (torchvision's recipe: 1.0). With --mixup too, one of the two per batch.")
+    double cutmix;
+
     @Option(names = "--workers", description = "Threads preparing batches (default: 1 per 2 cores).")
     Integer workers;
 
@@ -86,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
         String name = Models.get(model).modelName();
         var config = new TrainConfig(epochs, batchSize, lr, TrainConfig.Optimizer.parse(optimizer), momentum,
                 weightDecay, labelSmoothing, warmupEpochs, seed, augment,
-                workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+                workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), mixup, cutmix);
         io.github.jvision.augment.Augmentations.parse(augment, 1, 1); // fail early on a bad spec
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be at least 1; got " + limit);

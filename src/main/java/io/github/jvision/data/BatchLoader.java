@@ -2,6 +2,7 @@ package io.github.jvision.data;
 
 import io.github.jvision.image.Image;
 import io.github.jvision.augment.LabelSmoothing;
+import io.github.jvision.augment.BatchTransform;
 import io.github.jvision.augment.Transform;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,9 +42,12 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
      * @param std            per-channel standard deviation divided after subtracting the mean
      * @param workers        threads preparing batches (at least 1)
      * @param dropLast       drop a final incomplete batch
+     * @param batchTransform MixUp / CutMix on each assembled batch (after normalisation and
+     *                       smoothing), drawing from a stream seeded by (seed, epoch, batch)
      */
     public record Options(int batchSize, boolean shuffle, long seed, int epoch, Transform transform,
-                          double labelSmoothing, float[] mean, float[] std, int workers, boolean dropLast) {
+                          double labelSmoothing, float[] mean, float[] std, int workers, boolean dropLast,
+                          BatchTransform batchTransform) {
         public Options {
             if (batchSize < 1 || workers < 1) {
                 throw new IllegalArgumentException("batch size and workers must be at least 1; got "
@@ -51,9 +55,17 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
             }
         }
 
+        /** Without a batch transform. */
+        public Options(int batchSize, boolean shuffle, long seed, int epoch, Transform transform,
+                       double labelSmoothing, float[] mean, float[] std, int workers, boolean dropLast) {
+            this(batchSize, shuffle, seed, epoch, transform, labelSmoothing, mean, std, workers, dropLast,
+                    BatchTransform.none());
+        }
+
         /** @return these options for another epoch */
         public Options withEpoch(int epoch) {
-            return new Options(batchSize, shuffle, seed, epoch, transform, labelSmoothing, mean, std, workers, dropLast);
+            return new Options(batchSize, shuffle, seed, epoch, transform, labelSmoothing, mean, std, workers, dropLast,
+                    batchTransform);
         }
 
         /** Evaluation batches: in order, no transform, no smoothing. */
@@ -172,6 +184,9 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
             img.normalizeInto(o.mean(), o.std(), x, i * c * h * w);
             LabelSmoothing.target(y, i * k, k, data.labels()[index], o.labelSmoothing());
         }
+        // batch b's own stream: per-sample streams use indices >= 0, the shuffle -1
+        o.batchTransform().apply(new BatchTransform.Batch(x, y, n, c, h, w, k),
+                new SplittableRandom(mix(o.seed(), o.epoch(), -2L - b)));
         return new DataSet(Nd4j.create(x, new long[]{n, c, h, w}, 'c'), Nd4j.create(y, new long[]{n, k}, 'c'));
     }
 

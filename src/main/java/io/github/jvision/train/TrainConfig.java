@@ -15,12 +15,15 @@ import java.util.Locale;
  * @param labelSmoothing epsilon of label smoothing, 0 for none
  * @param warmupEpochs   epochs of linear warm-up before cosine decay (fractional allowed)
  * @param seed           seeds initialisation, order and augmentation
- * @param augment        augmentation spec ({@code none} or {@code crop-flip})
+ * @param augment        per-image augmentation spec (see {@code Augmentations.parse}, e.g. {@code crop-flip+rand-m9-n2})
  * @param workers        threads preparing batches
+ * @param mixup          MixUp's Beta alpha, 0 for none (torchvision's recipe: 0.2)
+ * @param cutmix         CutMix's Beta alpha, 0 for none (torchvision's recipe: 1.0); with both,
+ *                       one of the two per batch
  */
 public record TrainConfig(int epochs, int batchSize, double lr, Optimizer optimizer, double momentum,
                           double weightDecay, double labelSmoothing, double warmupEpochs, long seed,
-                          String augment, int workers) {
+                          String augment, int workers, double mixup, double cutmix) {
 
     /** The optimizers. */
     public enum Optimizer {
@@ -49,6 +52,17 @@ public record TrainConfig(int epochs, int batchSize, double lr, Optimizer optimi
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new IllegalArgumentException("label smoothing must be in [0, 1); got " + labelSmoothing);
         }
+        if (!(mixup >= 0 && cutmix >= 0)) {
+            throw new IllegalArgumentException("MixUp and CutMix alphas must be >= 0; got " + mixup + " and " + cutmix);
+        }
+    }
+
+    /** Without MixUp or CutMix. */
+    public TrainConfig(int epochs, int batchSize, double lr, Optimizer optimizer, double momentum,
+                       double weightDecay, double labelSmoothing, double warmupEpochs, long seed,
+                       String augment, int workers) {
+        this(epochs, batchSize, lr, optimizer, momentum, weightDecay, labelSmoothing, warmupEpochs, seed, augment,
+                workers, 0, 0);
     }
 
     /** The CLI defaults: SGD + Nesterov 0.9, lr 0.1, batch 128, weight decay 5e-4, 0.1 warm-up epochs, no augmentation. */

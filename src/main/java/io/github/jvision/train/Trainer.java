@@ -3,6 +3,7 @@ package io.github.jvision.train;
 import io.github.jvision.AtomicFiles;
 import io.github.jvision.Backend;
 import io.github.jvision.augment.Augmentations;
+import io.github.jvision.augment.BatchTransform;
 import io.github.jvision.augment.Transform;
 import io.github.jvision.data.BatchLoader;
 import io.github.jvision.data.ImageDataset;
@@ -226,7 +227,8 @@ public final class Trainer {
         listener.epochStart(epoch + 1, c.epochs(), steps);
         Transform transform = Augmentations.parse(c.augment(), train.height(), train.width());
         var batching = new BatchLoader.Options(c.batchSize(), true, c.seed(), epoch, transform,
-                c.labelSmoothing(), run.mean(), run.std(), c.workers(), false);
+                c.labelSmoothing(), run.mean(), run.std(), c.workers(), false,
+                BatchTransform.of(c.mixup(), c.cutmix()));
         double lossSum = 0;
         long start = System.nanoTime();
         try (BatchLoader batches = new BatchLoader(train, batching)) {

@@ -42,6 +42,36 @@ class BatchLoaderTest {
         assertEquals(1.0, batches.get(2).getLabels().getDouble(1, 0), 0, "image 9 has label 0");
     }
 
+    /**
+     * C03 and worker independence with MixUp and CutMix on: 10 images in batches of 4 give 4, 4
+     * and 2 (a batch of 1 with 9), no sample lost; the same batches with 1 or 3 workers; targets
+     * stay distributions.
+     */
+    @Test
+    void mixedBatchesKeepTheirSizeAndDoNotDependOnWorkers() {
+        var mixing = io.github.jvision.augment.BatchTransform.of(0.2, 1.0);
+        var one = epoch(tiny(), new BatchLoader.Options(4, true, 7, 1, Transform.identity(), 0.1, new float[]{0},
+                new float[]{1}, 1, false, mixing));
+        var three = epoch(tiny(), new BatchLoader.Options(4, true, 7, 1, Transform.identity(), 0.1, new float[]{0},
+                new float[]{1}, 3, false, mixing));
+        assertEquals(List.of(4L, 4L, 2L), one.stream().map(d -> d.getFeatures().size(0)).toList());
+        for (int i = 0; i < one.size(); i++) {
+            assertEquals(one.get(i).getFeatures(), three.get(i).getFeatures());
+            assertEquals(one.get(i).getLabels(), three.get(i).getLabels());
+            var sums = one.get(i).getLabels().sum(1);
+            for (int r = 0; r < sums.length(); r++) {
+                assertEquals(1.0, sums.getDouble(r), 1e-5);
+            }
+        }
+        var nine = new ImageDataset("nine", java.util.Arrays.copyOf(tiny().pixels(), 36),
+                java.util.Arrays.copyOf(tiny().labels(), 9), 1, 2, 2, List.of("a", "b", "c"));
+        var batches = epoch(nine, new BatchLoader.Options(4, true, 3, 0, Transform.identity(), 0, new float[]{0},
+                new float[]{1}, 2, false, mixing));
+        assertEquals(List.of(4L, 4L, 1L), batches.stream().map(d -> d.getFeatures().size(0)).toList());
+        // the batch of one is mixed with itself: unchanged, one-hot
+        assertEquals(1.0, batches.get(2).getLabels().maxNumber().doubleValue(), 1e-6);
+    }
+
     @Test
     void shuffledAugmentedBatchesDoNotDependOnWorkers() {
         Transform t = Augmentations.parse("crop-flip", 2, 2);
