@@ -27,6 +27,16 @@ public final class Images {
      * @throws ImageDecodeException if the file is missing, empty or not decodable
      */
     public static Image load(Path file, int channels, int height, int width) throws ImageDecodeException {
+        return resize(load(file, channels), height, width);
+    }
+
+    /**
+     * Reads an image file at its own size (see {@link #load(Path, int, int, int)}).
+     *
+     * @return {@code [channels, H, W]} float32 in [0, 1]
+     * @throws ImageDecodeException if the file is missing, empty or not decodable
+     */
+    public static Image load(Path file, int channels) throws ImageDecodeException {
         BufferedImage img;
         try {
             if (!Files.isRegularFile(file)) {
@@ -44,7 +54,37 @@ public final class Images {
         if (img == null) {
             throw new ImageDecodeException(file + ": not an image ImageIO can read (expected PNG, JPEG, GIF or BMP)");
         }
-        return resize(toImage(img, channels), height, width);
+        return toImage(img, channels);
+    }
+
+    /**
+     * Writes {@code image} ({@code [1 or 3, H, W]}, values clamped to [0, 1] and rounded to 8 bits)
+     * as a PNG file, atomically.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writePng(Image image, Path file) throws IOException {
+        int h = image.height(), w = image.width(), c = image.channels();
+        BufferedImage out = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (c == 1) {
+                    out.getRaster().setSample(x, y, 0, byteOf(image.get(0, y, x)));
+                } else {
+                    out.setRGB(x, y, byteOf(image.get(0, y, x)) << 16 | byteOf(image.get(1, y, x)) << 8
+                            | byteOf(image.get(2, y, x)));
+                }
+            }
+        }
+        io.github.jvision.AtomicFiles.write(file, tmp -> {
+            if (!ImageIO.write(out, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer");
+            }
+        });
+    }
+
+    private static int byteOf(float v) {
+        return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
     }
 
     /** @return the pixels of {@code img} as {@code [channels, H, W]} in [0, 1] (see {@link #load}) */

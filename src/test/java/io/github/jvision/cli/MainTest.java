@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -60,6 +61,29 @@ class MainTest {
         }
         var inception = mapper.readTree(run("summary", "--model", "inception_v3", "--aux-logits", "--json").out());
         assertEquals(27161264, inception.get("params").asLong(), "torchvision's count, with AuxLogits");
+    }
+
+    /** {@code augment}: one op keeps the size; a policy grid of 4 is 2x2 with a 2-pixel gap; bad usage is one line. */
+    @Test
+    void augmentWritesOpsAndGrids() throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(20, 12, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(3, 4, 0xff0000);
+        Path in = tmp.resolve("in.png");
+        javax.imageio.ImageIO.write(img, "png", in.toFile());
+        Path op = tmp.resolve("flip.png");
+        assertEquals(0, run("augment", "--input", in.toString(), "--op", "hflip", "--output", op.toString()).code());
+        var flipped = javax.imageio.ImageIO.read(op.toFile());
+        assertEquals(0xff0000, flipped.getRGB(20 - 1 - 3, 4) & 0xffffff, "the red pixel mirrored");
+        Path grid = tmp.resolve("grid.png");
+        Result g = run("augment", "--input", in.toString(), "--policy", "rand-m9-n2", "--grid", "4", "--seed", "3",
+                "--output", grid.toString());
+        assertEquals(0, g.code(), g.err());
+        var tiled = javax.imageio.ImageIO.read(grid.toFile());
+        assertEquals(List.of(2 * 20 + 2, 2 * 12 + 2), List.of(tiled.getWidth(), tiled.getHeight()));
+        assertUsageError(run("augment", "--input", in.toString(), "--op", "twirl", "--output", op.toString()), "unknown op 'twirl'");
+        assertUsageError(run("augment", "--input", in.toString(), "--output", op.toString()), "exactly one of --op and --policy");
+        assertUsageError(run("augment", "--input", tmp.resolve("none.png").toString(), "--op", "hflip", "--output",
+                op.toString()), "no such file");
     }
 
     @Test
