@@ -1,5 +1,7 @@
 package io.github.jvision.augment;
 
+import io.github.jvision.image.Interpolation;
+
 import io.github.jvision.image.Image;
 
 import java.util.random.RandomGenerator;

@@ -1,8 +1,9 @@
 package io.github.jvision.cli;
 
+import io.github.jvision.image.Interpolation;
+
 import io.github.jvision.augment.Augmentations;
 import io.github.jvision.augment.Geometric;
-import io.github.jvision.augment.Interpolation;
 import io.github.jvision.augment.Photometric;
 import io.github.jvision.augment.Transform;
 import io.github.jvision.image.Image;

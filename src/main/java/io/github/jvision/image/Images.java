@@ -128,29 +128,6 @@ public final class Images {
      * antialiasing); returns the input itself when the size is unchanged.
      */
     public static Image resize(Image in, int height, int width) {
-        if (in.height() == height && in.width() == width) {
-            return in;
-        }
-        float[] out = new float[in.channels() * height * width];
-        float sy = (float) in.height() / height;
-        float sx = (float) in.width() / width;
-        for (int y = 0; y < height; y++) {
-            float fy = Math.max(0, (y + 0.5f) * sy - 0.5f);
-            int y0 = Math.min((int) fy, in.height() - 1);
-            int y1 = Math.min(y0 + 1, in.height() - 1);
-            float wy = fy - y0;
-            for (int x = 0; x < width; x++) {
-                float fx = Math.max(0, (x + 0.5f) * sx - 0.5f);
-                int x0 = Math.min((int) fx, in.width() - 1);
-                int x1 = Math.min(x0 + 1, in.width() - 1);
-                float wx = fx - x0;
-                for (int c = 0; c < in.channels(); c++) {
-                    float top = in.get(c, y0, x0) * (1 - wx) + in.get(c, y0, x1) * wx;
-                    float bottom = in.get(c, y1, x0) * (1 - wx) + in.get(c, y1, x1) * wx;
-                    out[(c * height + y) * width + x] = top * (1 - wy) + bottom * wy;
-                }
-            }
-        }
-        return new Image(out, in.channels(), height, width);
+        return Resampling.resize(in, height, width, Interpolation.BILINEAR, false);
     }
 }

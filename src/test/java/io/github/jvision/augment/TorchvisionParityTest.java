@@ -1,5 +1,7 @@
 package io.github.jvision.augment;
 
+import io.github.jvision.image.Interpolation;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jvision.image.Image;

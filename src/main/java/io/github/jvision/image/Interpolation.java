@@ -1,4 +1,4 @@
-package io.github.jvision.augment;
+package io.github.jvision.image;
 
 /** How resampling reads between pixels, as torchvision's {@code InterpolationMode}. */
 public enum Interpolation {
