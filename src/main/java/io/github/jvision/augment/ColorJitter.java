@@ -32,7 +32,7 @@ public record ColorJitter(double brightness, double contrast, double saturation,
             order[j] = t;
         }
         double b = factor(brightness, rng), c = factor(contrast, rng), s = factor(saturation, rng);
-        double h = hue > 0 ? RandomResizedCrop.uniform(rng, -hue, hue) : 0;
+        double h = hue > 0 ? Draw.uniform(rng, -hue, hue) : 0;
         Image x = image;
         for (int op : order) {
             x = switch (op) {
@@ -46,6 +46,6 @@ public record ColorJitter(double brightness, double contrast, double saturation,
     }
 
     private static double factor(double spread, RandomGenerator rng) {
-        return spread > 0 ? RandomResizedCrop.uniform(rng, Math.max(0, 1 - spread), 1 + spread) : 1;
+        return spread > 0 ? Draw.uniform(rng, Math.max(0, 1 - spread), 1 + spread) : 1;
     }
 }

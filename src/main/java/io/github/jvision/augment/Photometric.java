@@ -58,8 +58,10 @@ public final class Photometric {
         float[] gray = luma(img);
         int plane = gray.length;
         float[] out = new float[img.data().length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = blend(img.data()[i], gray[i % plane], factor);
+        for (int c = 0; c < img.channels(); c++) {
+            for (int i = 0; i < plane; i++) {
+                out[c * plane + i] = blend(img.data()[c * plane + i], gray[i], factor);
+            }
         }
         return with(img, out);
     }

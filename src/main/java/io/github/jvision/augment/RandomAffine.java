@@ -35,12 +35,12 @@ public record RandomAffine(double degrees, double translate, double minScale, do
 
     @Override
     public Image apply(Image image, RandomGenerator rng) {
-        double angle = RandomResizedCrop.uniform(rng, -degrees, degrees);
+        double angle = Draw.uniform(rng, -degrees, degrees);
         double maxDx = Math.rint(translate * image.width()), maxDy = Math.rint(translate * image.height());
-        double tx = translate > 0 ? Math.rint(RandomResizedCrop.uniform(rng, -maxDx, maxDx)) : 0;
-        double ty = translate > 0 ? Math.rint(RandomResizedCrop.uniform(rng, -maxDy, maxDy)) : 0;
-        double scale = RandomResizedCrop.uniform(rng, minScale, maxScale);
-        double sx = shear > 0 ? RandomResizedCrop.uniform(rng, -shear, shear) : 0;
+        double tx = translate > 0 ? Math.rint(Draw.uniform(rng, -maxDx, maxDx)) : 0;
+        double ty = translate > 0 ? Math.rint(Draw.uniform(rng, -maxDy, maxDy)) : 0;
+        double scale = Draw.uniform(rng, minScale, maxScale);
+        double sx = shear > 0 ? Draw.uniform(rng, -shear, shear) : 0;
         if (translate == 0 && minScale == 1 && maxScale == 1 && shear == 0) {
             return Geometric.rotate(image, angle, mode, fill); // RandomRotation: counter-clockwise
         }

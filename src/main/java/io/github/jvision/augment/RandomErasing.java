@@ -39,8 +39,8 @@ public record RandomErasing(double p, double minScale, double maxScale, double m
         int h = image.height(), w = image.width();
         double area = (double) h * w;
         for (int attempt = 0; attempt < 10; attempt++) {
-            double target = area * RandomResizedCrop.uniform(rng, minScale, maxScale);
-            double aspect = Math.exp(RandomResizedCrop.uniform(rng, Math.log(minRatio), Math.log(maxRatio)));
+            double target = area * Draw.uniform(rng, minScale, maxScale);
+            double aspect = Math.exp(Draw.uniform(rng, Math.log(minRatio), Math.log(maxRatio)));
             int eh = (int) Math.rint(Math.sqrt(target * aspect));
             int ew = (int) Math.rint(Math.sqrt(target / aspect));
             if (eh >= h || ew >= w || eh < 1 || ew < 1) {

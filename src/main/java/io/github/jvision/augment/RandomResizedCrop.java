@@ -46,8 +46,8 @@ public record RandomResizedCrop(int height, int width, double minScale, double m
         double area = (double) h * w;
         double logMin = Math.log(minRatio), logMax = Math.log(maxRatio);
         for (int attempt = 0; attempt < 10; attempt++) {
-            double target = area * uniform(rng, minScale, maxScale);
-            double aspect = Math.exp(uniform(rng, logMin, logMax));
+            double target = area * Draw.uniform(rng, minScale, maxScale);
+            double aspect = Math.exp(Draw.uniform(rng, logMin, logMax));
             int cw = (int) Math.rint(Math.sqrt(target * aspect));
             int ch = (int) Math.rint(Math.sqrt(target / aspect));
             if (cw > 0 && cw <= w && ch > 0 && ch <= h) {
@@ -62,9 +62,5 @@ public record RandomResizedCrop(int height, int width, double minScale, double m
             cw = (int) Math.rint(h * maxRatio);
         }
         return new int[]{(h - ch) / 2, (w - cw) / 2, ch, cw};
-    }
-
-    static double uniform(RandomGenerator rng, double lo, double hi) {
-        return lo + (hi - lo) * rng.nextDouble();
     }
 }
