@@ -1,0 +1,31 @@
+package io.github.jvision.eval;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A classifier's logits, the pre-softmax output that torchvision's models return. jvision's output
+ * layers apply softmax (their loss is cross-entropy), so the logits are computed from the output
+ * layer's input and parameters, {@code h W + b}, in inference mode.
+ */
+public final class Logits {
+    private Logits() {
+    }
+
+    /**
+     * @param model a jvision classifier (its first network output is a dense softmax layer)
+     * @param input {@code [N, C, H, W]} float32, normalised as the model's weights expect
+     * @return {@code [N, K]} float32 logits of the main classifier
+     * @throws IllegalArgumentException if the input does not fit the model (DL4J's message)
+     */
+    public static INDArray of(ComputationGraph model, INDArray input) {
+        ComputationGraphConfiguration conf = model.getConfiguration();
+        String out = conf.getNetworkOutputs().get(0);
+        String in = conf.getVertexInputs().get(out).get(0);
+        INDArray h = model.feedForward(new INDArray[]{input}, false).get(in);
+        Layer fc = model.getLayer(out);
+        return h.reshape('c', h.size(0), h.length() / h.size(0)).mmul(fc.getParam("W")).addiRowVector(fc.getParam("b"));
+    }
+}

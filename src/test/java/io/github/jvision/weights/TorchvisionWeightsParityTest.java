@@ -1,0 +1,60 @@
+package io.github.jvision.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jvision.eval.Logits;
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Loads torchvision's own state dicts (random weights, non-trivial BN statistics, saved by
+ * {@code torch.save}; see src/test/python/make_weight_fixtures.py) into jvision's models and checks
+ * that the logits equal torchvision's on the same input within 1e-4.
+ */
+@Tag("slow")
+class TorchvisionWeightsParityTest {
+    static final Path DIR = Path.of("target/test-fixtures/weights");
+    static final double TOLERANCE = 1e-4;
+
+    static Stream<JsonNode> models() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        new ObjectMapper().readTree(DIR.resolve("manifest.json").toFile()).forEach(out::add);
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void logitsEqualTorchvision(JsonNode fixture) throws IOException {
+        String name = fixture.get("model").asText();
+        int size = fixture.get("size").asInt();
+        ComputationGraph model = Models.create(name, new ModelOptions(1000, 3, size));
+        LoadReport report = ModelWeights.load(model, TorchCheckpoint.read(DIR.resolve(name + ".pth")), true);
+        assertTrue(report.complete(), report::toString);
+
+        INDArray x = Nd4j.createFromNpyFile(DIR.resolve(name + ".input.npy").toFile());
+        INDArray expected = Nd4j.createFromNpyFile(DIR.resolve(name + ".logits.npy").toFile());
+        INDArray logits = Logits.of(model, x);
+        double maxDiff = Transforms.abs(logits.sub(expected)).maxNumber().doubleValue();
+        System.out.printf(Locale.ROOT, "%s: max |logit - torchvision| = %.3g (max |logit| %.2f)%n",
+                name, maxDiff, expected.amaxNumber().doubleValue());
+        assertEquals(expected.shape()[1], logits.shape()[1]);
+        assertTrue(maxDiff < TOLERANCE, name + ": max abs difference " + maxDiff);
+    }
+}
