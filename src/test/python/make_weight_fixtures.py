@@ -12,10 +12,15 @@ Then, in inference mode, it writes:
   OUTDIR/NAME.pth          the state_dict, saved by torch.save (the format torchvision ships)
   OUTDIR/NAME.input.npy    a float32 [2, 3, S, S] input, uniform in [-2, 2] (a normalised image)
   OUTDIR/NAME.logits.npy   torchvision's float32 [2, 1000] logits for it
-and OUTDIR/manifest.json listing {"model", "size", "max_abs_logit"} per model. Auxiliary heads
+and OUTDIR/manifest.json listing {"model", "size", "max_abs_logit"} per model. It also writes small
+files for the reader's edge cases: edge.pth (a non-contiguous tensor, views into one storage at an
+offset, an int64 scalar, float16, a Parameter), checkpoint.pth (a training checkpoint holding a
+state_dict and an epoch) and two files the reader must refuse: namespace.pth (an
+argparse.Namespace, as in training checkpoints) and system.pth (a pickle that calls os.system). Auxiliary heads
 and GoogLeNet/Inception's transform_input are off: they belong to the weights' preprocessing, not
 to the network.
 """
+import argparse
 import json
 import os
 import sys
@@ -62,9 +67,27 @@ def calibrate(model, size, g):
     last.bias.mul_(scale)
 
 
+class CallsSystem:
+    """Unpickling this calls os.system: a stand-in for a malicious checkpoint."""
+    def __reduce__(self):
+        return os.system, ("echo unpickled code ran",)
+
+
+def edge_cases(out):
+    base = torch.arange(10.0)
+    torch.save({"transposed": torch.arange(6.0).reshape(2, 3).t(), "slice": base[3:7], "base": base,
+                "count": torch.tensor(7), "half": torch.tensor([1.0, -2.0, 0.5], dtype=torch.float16),
+                "param": torch.nn.Parameter(torch.full((2,), 1.5))}, os.path.join(out, "edge.pth"))
+    torch.save({"epoch": 3, "state_dict": {"fc.bias": torch.tensor([0.25, -1.0])}},
+               os.path.join(out, "checkpoint.pth"))
+    torch.save({"fc.bias": torch.zeros(2), "args": argparse.Namespace(lr=0.1)}, os.path.join(out, "namespace.pth"))
+    torch.save({"fc.bias": torch.zeros(2), "x": CallsSystem()}, os.path.join(out, "system.pth"))
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.set_num_threads(2)
+    edge_cases(out)
     manifest = []
     for i, (name, size, make) in enumerate(MODELS):
         torch.manual_seed(1000 + i)

@@ -109,7 +109,8 @@ enum DType {
 
     /** Writes the values of {@code a} (any layout, read in C order) little-endian into {@code out}. */
     void encode(INDArray a, ByteBuffer out) {
-        INDArray c = a.reshape('c', a.length()).dup('c');
+        // the long[] overload: reshape('c', n) would pick reshape(long rows, long cols)
+        INDArray c = a.dup('c').reshape('c', new long[]{a.length()});
         ByteBuffer b = out.order(ByteOrder.LITTLE_ENDIAN);
         switch (this) {
             case F64 -> b.asDoubleBuffer().put(c.toDoubleVector());

@@ -45,13 +45,13 @@ public final class ModelWeights {
         INDArray toTorch(INDArray p) {
             return switch (this) {
                 case SAME -> p.dup('c');
-                case VECTOR -> p.reshape('c', p.length()).dup('c');
+                case VECTOR -> p.dup('c').reshape('c', new long[]{p.length()});
                 case TRANSPOSED -> p.transpose().dup('c');
                 // [kh, kw, C, m] -> [C, m, kh, kw] -> [C*m, 1, kh, kw]
                 case DEPTHWISE -> p.permute(2, 3, 0, 1).dup('c')
                         .reshape('c', p.size(2) * p.size(3), 1, p.size(0), p.size(1));
                 // var = std^2 = 10^(2 log10(std))
-                case LOG10_STD -> Transforms.exp(p.mul(2 * Math.log(10)), true).reshape('c', p.length());
+                case LOG10_STD -> Transforms.exp(p.mul(2 * Math.log(10)), true).reshape('c', new long[]{p.length()});
             };
         }
 

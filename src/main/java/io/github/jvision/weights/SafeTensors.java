@@ -121,7 +121,7 @@ public final class SafeTensors {
                     DType d = DType.of(a.dataType());
                     ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(a.length() * d.size));
                     d.encode(a, buf);
-                    ch.write(buf);
+                    ch.write(buf.rewind());
                 }
             }
         });
@@ -180,7 +180,12 @@ public final class SafeTensors {
                 || b.asLong() < 0 || e.asLong() < b.asLong()) {
             throw bad(file, where + ": data_offsets " + t.get("data_offsets") + " are not 0 <= begin <= end");
         }
-        long elements = numel(shape);
+        long elements;
+        try {
+            elements = numel(shape);
+        } catch (ArithmeticException overflow) {
+            throw bad(file, where + ": shape " + t.get("shape") + " has more elements than a long holds");
+        }
         if (elements > Integer.MAX_VALUE || e.asLong() - b.asLong() != elements * dtype.size) {
             throw bad(file, where + ": " + dtype + " " + Arrays.toString(shape) + " needs " + elements * dtype.size
                     + " bytes; data_offsets " + t.get("data_offsets") + " give " + (e.asLong() - b.asLong()));

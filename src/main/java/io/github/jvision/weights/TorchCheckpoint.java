@@ -56,10 +56,10 @@ public final class TorchCheckpoint {
             Object root;
             try (InputStream in = zip.getInputStream(pkl)) {
                 root = new RestrictedUnpickler(file, zip, archive).load(in);
-            } catch (PickleException | ClassCastException | IndexOutOfBoundsException e) {
-                throw bad(file, "malformed pickle: " + e.getMessage());
             } catch (UncheckedWeightsException e) {
                 throw e.getCause();
+            } catch (PickleException | ClassCastException | IndexOutOfBoundsException | IOException e) {
+                throw bad(file, "malformed pickle: " + e.getMessage());
             }
             return new StateDict(stateDict(file, root));
         } catch (ZipException e) {
