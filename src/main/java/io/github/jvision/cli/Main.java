@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 @Command(name = "jvision", mixinStandardHelpOptions = true, version = "jvision 0.1.0",
         description = "Image classification on ND4J/DL4J: train, evaluate and inspect models.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
-                ModelsCommand.class, AugmentCommand.class})
+                ModelsCommand.class, AugmentCommand.class, ForwardCommand.class})
 public final class Main implements Runnable {
     /** Exit code for usage errors and bad input. */
     public static final int USAGE = 2;

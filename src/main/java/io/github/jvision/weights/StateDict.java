@@ -1,5 +1,9 @@
 package io.github.jvision.weights;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,5 +26,21 @@ public record StateDict(Map<String, INDArray> tensors, Map<String, String> metad
     /** A state dict without metadata. */
     public StateDict(Map<String, INDArray> tensors) {
         this(tensors, Map.of());
+    }
+
+    /**
+     * Reads a weights file, by its content: a zip archive is a {@code torch.save} checkpoint
+     * ({@link TorchCheckpoint}), anything else must be safetensors ({@link SafeTensors}).
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws WeightsFormatException           if it is neither format, or malformed
+     */
+    public static StateDict read(Path file) throws IOException {
+        byte[] magic = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(magic, 0, 4);
+            boolean zip = n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+            return zip ? TorchCheckpoint.read(file) : SafeTensors.read(file);
+        }
     }
 }

@@ -1,0 +1,84 @@
+package io.github.jvision.cli;
+
+import io.github.jvision.AtomicFiles;
+import io.github.jvision.eval.Logits;
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import io.github.jvision.weights.LoadReport;
+import io.github.jvision.weights.ModelWeights;
+import io.github.jvision.weights.StateDict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jvision forward}: one inference pass on a NumPy array, writing the logits. */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = "Run a model with a weights file (torch.save .pth/.pt/.bin or .safetensors, torchvision's keys) "
+                + "on a NumPy array [N, C, H, W] float32 and write the logits [N, K] float32 as .npy.")
+final class ForwardCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model name (see: jvision models).")
+    String model;
+
+    @Option(names = "--weights", required = true, description = "Weights file with torchvision's state-dict keys.")
+    Path weights;
+
+    @Option(names = "--input", required = true, description = "Input .npy, [N, C, H, W] float32, already normalised.")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "Output .npy for the logits [N, K] float32.")
+    Path output;
+
+    @Option(names = "--num-classes", description = "Classes K (default: the weights' classifier rows).")
+    Integer numClasses;
+
+    @Override
+    public Integer call() throws IOException {
+        INDArray x = readNpy(input);
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException(input + ": expected an array [N, C, H, W]; got shape "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        StateDict sd = StateDict.read(weights);
+        ModelOptions options = new ModelOptions(1000, (int) x.size(1), (int) x.size(2), (int) x.size(3));
+        int k = numClasses != null ? numClasses : classifierRows(sd, options);
+        options = new ModelOptions(k, options.inChannels(), options.imageHeight(), options.imageWidth());
+        ComputationGraph net = Models.create(model, options, 0);
+        LoadReport report = ModelWeights.load(net, sd, true);
+        INDArray logits = Logits.of(net, x.castTo(DataType.FLOAT));
+        AtomicFiles.write(output, tmp -> Nd4j.writeAsNumpy(logits, tmp.toFile()));
+        spec.commandLine().getOut().printf("%s: %d tensors loaded; logits %s written to %s%n", model,
+                report.loaded().size(), java.util.Arrays.toString(logits.shape()), output);
+        return 0;
+    }
+
+    /** The row count of the weights' tensor for the model's classifier, or 1000 if absent. */
+    private int classifierRows(StateDict sd, ModelOptions options) {
+        String out = Models.configure(model, options).getNetworkOutputs().get(0);
+        INDArray w = sd.tensors().get(out + ".weight");
+        return w == null || w.rank() != 2 ? 1000 : (int) w.size(0);
+    }
+
+    static INDArray readNpy(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "input file not found");
+        }
+        try {
+            return Nd4j.createFromNpyFile(file.toFile());
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not a readable NumPy .npy array (" + e.getMessage() + ")", e);
+        }
+    }
+}
