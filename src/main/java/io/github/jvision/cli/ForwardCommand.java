@@ -7,6 +7,7 @@ import io.github.jvision.models.Models;
 import io.github.jvision.weights.LoadReport;
 import io.github.jvision.weights.ModelWeights;
 import io.github.jvision.weights.StateDict;
+import io.github.jvision.weights.TimmNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +33,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model name (see: jvision models).")
     String model;
 
-    @Option(names = "--weights", required = true, description = "Weights file with torchvision's state-dict keys.")
+    @Option(names = "--weights", required = true, description = "Weights file with torchvision's state-dict keys (timm's EfficientNet keys are renamed).")
     Path weights;
 
     @Option(names = "--input", required = true, description = "Input .npy, [N, C, H, W] float32, already normalised.")
@@ -51,7 +52,7 @@ final class ForwardCommand implements Callable<Integer> {
             throw new IllegalArgumentException(input + ": expected an array [N, C, H, W]; got shape "
                     + java.util.Arrays.toString(x.shape()));
         }
-        StateDict sd = StateDict.read(weights);
+        StateDict sd = TimmNames.toTorchvision(StateDict.read(weights));
         ModelOptions options = new ModelOptions(1000, (int) x.size(1), (int) x.size(2), (int) x.size(3));
         int k = numClasses != null ? numClasses : classifierRows(sd, options);
         options = new ModelOptions(k, options.inChannels(), options.imageHeight(), options.imageWidth());
