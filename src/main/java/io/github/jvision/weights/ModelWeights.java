@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -145,6 +146,9 @@ public final class ModelWeights {
         List<Slot> slots = new ArrayList<>();
         for (Layer layer : model.getLayers()) {
             org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+            if (conf instanceof FrozenLayer f) {
+                conf = f.getLayer();
+            }
             String name = conf.getLayerName();
             Map<String, INDArray> params = layer.paramTable();
             if (conf instanceof BatchNormalization) {

@@ -1,0 +1,101 @@
+package io.github.jvision.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import io.github.jvision.weights.LoadReport;
+import io.github.jvision.weights.ModelWeights;
+import io.github.jvision.weights.StateDict;
+import io.github.jvision.weights.WeightsMismatchException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Fine-tuning: a new head for K classes, backbone weights loaded, frozen layers untouched by training. */
+class FineTuneTest {
+    static final ModelOptions PRETRAINED = new ModelOptions(10, 1, 28);
+    static final ModelOptions TASK = new ModelOptions(3, 1, 28);
+
+    private static StateDict pretrained(String model) {
+        ComputationGraph a = Models.create(model, PRETRAINED, 1);
+        a.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28), Nd4j.eye(10).getRows(0, 1, 2, 3, 4, 5, 6, 7)));
+        return ModelWeights.stateDict(a);
+    }
+
+    private static ComputationGraph frozenUntilLayer2(List<String> frozen) {
+        ComputationGraphConfiguration conf = Models.configure("resnet20", TASK);
+        Trainer.configure(conf, TrainConfig.defaults(1), 10);
+        frozen.addAll(FineTune.freezeUntil(conf, "layer2"));
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        return net;
+    }
+
+    @Test
+    void frozenLayersAndTheirBatchNormStatisticsStayBitIdentical() {
+        StateDict sd = pretrained("resnet20");
+        List<String> frozen = new java.util.ArrayList<>();
+        ComputationGraph net = frozenUntilLayer2(frozen);
+        LoadReport report = FineTune.loadBackbone(net, sd);
+        assertEquals(List.of("fc.weight: model [3, 64], file [10, 64]", "fc.bias: model [3], file [10]"), report.mismatched());
+        assertTrue(frozen.containsAll(List.of("conv1", "bn1", "layer1.0.conv1", "layer2.2.bn2")), frozen.toString());
+        assertTrue(frozen.stream().noneMatch(n -> n.startsWith("layer3") || n.startsWith("fc")), frozen.toString());
+        assertEquals(sd.tensors().get("layer2.2.bn2.running_var"),
+                ModelWeights.stateDict(net).tensors().get("layer2.2.bn2.running_var"), "backbone loaded");
+
+        Map<String, INDArray> before = snapshot(net);
+        for (int step = 0; step < 3; step++) {
+            net.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1)));
+        }
+        Map<String, INDArray> after = snapshot(net);
+        for (String key : before.keySet()) {
+            String layer = key.substring(0, key.indexOf('/'));
+            if (frozen.contains(layer)) {
+                assertEquals(before.get(key), after.get(key), key + " is frozen");
+            }
+        }
+        assertNotEquals(before.get("layer3.0.conv1/W"), after.get("layer3.0.conv1/W"), "layer3 trains");
+        assertNotEquals(before.get("layer3.0.bn1/mean"), after.get("layer3.0.bn1/mean"), "layer3's BN statistics update");
+        assertNotEquals(before.get("fc/W"), after.get("fc/W"), "the head trains");
+    }
+
+    @Test
+    void aBackboneThatDoesNotFitIsRefusedWithEveryKey() {
+        StateDict deeper = pretrained("resnet32");
+        ComputationGraph net = frozenUntilLayer2(new java.util.ArrayList<>());
+        WeightsMismatchException e = assertThrows(WeightsMismatchException.class, () -> FineTune.loadBackbone(net, deeper));
+        assertTrue(e.getMessage().contains("layer1.3.conv1.weight") && e.getMessage().contains("layer3.4.bn2.running_var"),
+                e.getMessage());
+        assertTrue(e.report().mismatched().isEmpty(), "the head's new shape is not a problem");
+    }
+
+    @Test
+    void unknownLayerNames() {
+        ComputationGraphConfiguration conf = Models.configure("resnet20", TASK);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FineTune.freezeUntil(conf, "layer9"));
+        assertTrue(e.getMessage().contains("no layer named layer9"), e.getMessage());
+    }
+
+    private static Map<String, INDArray> snapshot(ComputationGraph net) {
+        Map<String, INDArray> out = new HashMap<>();
+        for (Layer l : net.getLayers()) {
+            String name = l.conf().getLayer() instanceof FrozenLayer f
+                    ? f.getLayer().getLayerName() : l.conf().getLayer().getLayerName();
+            l.paramTable().forEach((k, v) -> out.put(name + "/" + k, v.dup()));
+        }
+        return out;
+    }
+}
