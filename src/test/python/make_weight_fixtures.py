@@ -12,7 +12,9 @@ Then, in inference mode, it writes:
   OUTDIR/NAME.pth          the state_dict, saved by torch.save (the format torchvision ships)
   OUTDIR/NAME.input.npy    a float32 [2, 3, S, S] input, uniform in [-2, 2] (a normalised image)
   OUTDIR/NAME.logits.npy   torchvision's float32 [2, 1000] logits for it
-and OUTDIR/manifest.json listing {"model", "size", "max_abs_logit"} per model. It also writes small
+and OUTDIR/manifest.json listing {"model", "size", "max_abs_logit"} per model, and for resnet18
+OUTDIR/astronaut.png (scikit-image's photo) with OUTDIR/predict.json, torchvision's top-5 classes
+and probabilities for it through the ImageClassification preprocessing. It also writes small
 files for the reader's edge cases: edge.pth (a non-contiguous tensor, views into one storage at an
 offset, an int64 scalar, float16, a Parameter), checkpoint.pth (a training checkpoint holding a
 state_dict and an epoch) and two files the reader must refuse: namespace.pth (an
@@ -26,8 +28,11 @@ import os
 import sys
 
 import numpy as np
+import PIL.Image
+import skimage.data
 import torch
 import torchvision.models as tvm
+import torchvision.transforms.functional as F
 
 MODELS = [
     ("alexnet", 224, lambda: tvm.alexnet()),
@@ -84,6 +89,23 @@ def edge_cases(out):
     torch.save({"fc.bias": torch.zeros(2), "x": CallsSystem()}, os.path.join(out, "system.pth"))
 
 
+def predict_case(out, model):
+    """astronaut.png and torchvision's top-5 for it through the ImageClassification steps on tensors:
+    resize the shorter side to 256 (bilinear, antialias), centre crop 224, ImageNet normalisation."""
+    image = skimage.data.astronaut()
+    PIL.Image.fromarray(image).save(os.path.join(out, "astronaut.png"))
+    x = torch.from_numpy(image).permute(2, 0, 1).float() / 255
+    x = F.resize(x, 256, antialias=True)
+    x = F.center_crop(x, 224)
+    x = F.normalize(x, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+    with torch.no_grad():
+        probs = torch.softmax(model(x[None]), 1)[0]
+    top = torch.topk(probs, 5)
+    with open(os.path.join(out, "predict.json"), "w") as f:
+        json.dump({"model": "resnet18", "image": "astronaut.png", "top5": top.indices.tolist(),
+                   "probs": top.values.tolist()}, f)
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.set_num_threads(2)
@@ -101,6 +123,8 @@ def main(out):
         np.save(os.path.join(out, name + ".input.npy"), x.numpy().astype(np.float32))
         np.save(os.path.join(out, name + ".logits.npy"), logits.numpy().astype(np.float32))
         manifest.append({"model": name, "size": size, "max_abs_logit": float(logits.abs().max())})
+        if name == "resnet18":
+            predict_case(out, model)
         print(f"{name}: logits max |.| {manifest[-1]['max_abs_logit']:.3f}", flush=True)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)

@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jvision.weights.Preprocessing;
+import io.github.jvision.weights.WeightsMeta;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,6 +41,29 @@ class ForwardCommandTest {
         INDArray expected = Nd4j.createFromNpyFile(FIXTURES.resolve("resnet18.logits.npy").toFile());
         assertArrayEquals(new long[]{2, 1000}, logits.shape());
         assertTrue(Transforms.abs(logits.sub(expected)).maxNumber().doubleValue() < 1e-4);
+    }
+
+    /**
+     * predict with torchvision's weights and a sidecar: the top-5 classes of a real photograph equal
+     * torchvision's through its ImageClassification preprocessing (resize 256, crop 224, normalise).
+     */
+    @Test
+    void predictWithWeightsMatchesTorchvisionsPipeline() throws Exception {
+        JsonNode expected = new ObjectMapper().readTree(FIXTURES.resolve("predict.json").toFile());
+        List<String> categories = IntStream.range(0, 1000).mapToObj(i -> "class" + i).toList();
+        Path meta = tmp.resolve("resnet18.json");
+        new WeightsMeta(Preprocessing.imagenet(256, 224), categories, "fixture").write(meta);
+        MainTest.Result r = run("predict", "--model", "resnet18", "--weights", FIXTURES.resolve("resnet18.pth").toString(),
+                "--meta", meta.toString(), "--top-k", "5", FIXTURES.resolve("astronaut.png").toString());
+        assertEquals(0, r.code(), r.toString());
+        String[] parts = r.out().strip().split(": ", 2)[1].split(", ");
+        for (int i = 0; i < 5; i++) {
+            String[] labelProb = parts[i].split(" ");
+            assertEquals("class" + expected.get("top5").get(i).asInt(), labelProb[0], r.out());
+            assertEquals(expected.get("probs").get(i).asDouble(), Double.parseDouble(labelProb[1]), 1e-3, r.out());
+        }
+        assertUsageError(run("predict", "--model", "resnet18", "--weights", FIXTURES.resolve("resnet18.pth").toString(),
+                FIXTURES.resolve("astronaut.png").toString()), "no preprocessing for");
     }
 
     @Test
