@@ -2,11 +2,16 @@ package io.github.jvision.image;
 
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 /** Reads PNG, JPEG, GIF and BMP files (through ImageIO) into {@link Image}s. */
 public final class Images {
@@ -37,7 +42,6 @@ public final class Images {
      * @throws ImageDecodeException if the file is missing, empty or not decodable
      */
     public static Image load(Path file, int channels) throws ImageDecodeException {
-        BufferedImage img;
         try {
             if (!Files.isRegularFile(file)) {
                 throw new ImageDecodeException(file + ": no such file");
@@ -45,16 +49,39 @@ public final class Images {
             if (Files.size(file) == 0) {
                 throw new ImageDecodeException(file + ": empty file");
             }
-            img = ImageIO.read(file.toFile());
+            return toImage(decode(file), channels);
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(file + ": cannot decode (" + e.getMessage() + ")", e);
         }
-        if (img == null) {
-            throw new ImageDecodeException(file + ": not an image ImageIO can read (expected PNG, JPEG, GIF or BMP)");
+    }
+
+    /**
+     * Decodes with the first ImageIO reader for the content. A decoder warning (ImageIO decodes a
+     * truncated JPEG partially, with only a warning such as "Premature end of JPEG file") is an
+     * error here: a half-grey training image is worse than a reported one.
+     */
+    private static BufferedImage decode(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(file + ": not an image ImageIO can read (expected PNG, JPEG, GIF or BMP)");
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new ImageDecodeException(file + ": corrupt image (" + String.join("; ", warnings) + ")");
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
         }
-        return toImage(img, channels);
     }
 
     /**
