@@ -1,6 +1,13 @@
 package io.github.jvision.image;
 
 
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
+import java.io.InputStream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -22,7 +29,10 @@ public final class Images {
      * Decodes {@code file} and resizes it (bilinear, half-pixel centres as PyTorch's
      * {@code interpolate(mode="bilinear", align_corners=False)}) to {@code height x width}.
      *
-     * <p>Gray images (8 or 16 bit) are read from their samples, not through Java's colour
+     * <p>A JPEG's EXIF orientation is applied, so a portrait phone photo comes out upright (PIL,
+     * and so torchvision's loaders, ignore it unless asked; training and prediction here read
+     * files the same way). CMYK and YCCK JPEGs decode to RGB through TwelveMonkeys' reader.
+     * Gray images (8 or 16 bit) are read from their samples, not through Java's colour
      * conversion (which would apply a gamma curve); palette images give their palette colours;
      * alpha is dropped, not composited, as PIL's {@code convert("RGB")} does.
      *
@@ -49,7 +59,7 @@ public final class Images {
             if (Files.size(file) == 0) {
                 throw new ImageDecodeException(file + ": empty file");
             }
-            return toImage(decode(file), channels);
+            return orient(toImage(decode(file), channels), exifOrientation(file));
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -57,10 +67,14 @@ public final class Images {
         }
     }
 
+    /** Decoder warnings that mean the pixel data is damaged (other warnings, e.g. about colour profiles, are not). */
+    private static final java.util.regex.Pattern DAMAGE = java.util.regex.Pattern.compile(
+            "(?i).*(premature|corrupt|truncat|end of (file|stream|data)|missing).*");
+
     /**
-     * Decodes with the first ImageIO reader for the content. A decoder warning (ImageIO decodes a
-     * truncated JPEG partially, with only a warning such as "Premature end of JPEG file") is an
-     * error here: a half-grey training image is worse than a reported one.
+     * Decodes with the first ImageIO reader for the content. A decoder warning about damaged data
+     * (ImageIO decodes a truncated JPEG partially, with only a warning such as "Premature end of
+     * JPEG file") is an error here: a half-grey training image is worse than a reported one.
      */
     private static BufferedImage decode(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
@@ -72,16 +86,80 @@ public final class Images {
             List<String> warnings = new ArrayList<>();
             try {
                 reader.setInput(in, true, true);
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    if (DAMAGE.matcher(warning).matches()) {
+                        warnings.add(warning);
+                    }
+                });
                 BufferedImage img = reader.read(0);
                 if (!warnings.isEmpty()) {
-                    throw new ImageDecodeException(file + ": corrupt image (" + String.join("; ", warnings) + ")");
+                    throw new ImageDecodeException(file + ": damaged image (" + String.join("; ", warnings) + ")");
                 }
                 return img;
             } finally {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * The EXIF orientation tag (1-8) of a JPEG file, or 1 (as stored) if it has none. Phone photos
+     * store pixels as the sensor read them and record the rotation here; ImageIO ignores it.
+     */
+    static int exifOrientation(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in.read() != 0xFF || in.read() != 0xD8) {
+                return 1; // not a JPEG
+            }
+            in.seek(0);
+            List<JPEGSegment> exif = JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif");
+            if (exif.isEmpty()) {
+                return 1;
+            }
+            InputStream data = exif.get(0).data();
+            data.read(); // the pad byte after "Exif\0"
+            Entry e = new TIFFReader().read(ImageIO.createImageInputStream(data)).getEntryById(TIFF.TAG_ORIENTATION);
+            int o = e != null && e.getValue() instanceof Number n ? n.intValue() : 1;
+            return o >= 1 && o <= 8 ? o : 1;
+        } catch (IOException | RuntimeException unreadableExif) {
+            return 1; // metadata that cannot be read leaves the pixels as stored; the pixels decide errors
+        }
+    }
+
+    /**
+     * Applies EXIF orientation {@code o}: 2 mirror, 3 rotate 180, 4 flip, 5 transpose, 6 rotate 90
+     * clockwise, 7 transverse, 8 rotate 90 counter-clockwise (the stored top-left pixel ends at the
+     * top-right for 6); 1 returns the image itself.
+     */
+    static Image orient(Image img, int o) {
+        if (o == 1) {
+            return img;
+        }
+        int hs = img.height();
+        int ws = img.width();
+        boolean swap = o >= 5;
+        int h = swap ? ws : hs;
+        int w = swap ? hs : ws;
+        float[] out = new float[img.data().length];
+        for (int c = 0; c < img.channels(); c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int sy;
+                    int sx;
+                    switch (o) {
+                        case 2 -> { sy = y; sx = ws - 1 - x; }
+                        case 3 -> { sy = hs - 1 - y; sx = ws - 1 - x; }
+                        case 4 -> { sy = hs - 1 - y; sx = x; }
+                        case 5 -> { sy = x; sx = y; }
+                        case 6 -> { sy = hs - 1 - x; sx = y; }
+                        case 7 -> { sy = hs - 1 - x; sx = ws - 1 - y; }
+                        default -> { sy = x; sx = ws - 1 - y; }
+                    }
+                    out[(c * h + y) * w + x] = img.get(c, sy, sx);
+                }
+            }
+        }
+        return new Image(out, img.channels(), h, w);
     }
 
     /**

@@ -38,9 +38,13 @@ class ImageFolderTest {
         return img;
     }
 
-    /** C20's folder: cat/ holds ok.png, truncated.jpg (first 200 bytes of a JPEG), empty.jpg, notes.txt, .DS_Store. */
+    /**
+     * C20's folder: cat/ holds ok.png, cmyk.jpg (8x8 CMYK), truncated.jpg (first 200 bytes of a
+     * JPEG), empty.jpg, notes.txt, .DS_Store.
+     */
     private void c20Folder() throws IOException {
         Path cat = Files.createDirectories(root.resolve("cat"));
+        Files.copy(Path.of("src/test/resources/images/cmyk.jpg"), cat.resolve("cmyk.jpg"));
         Files.write(cat.resolve("ok.png"), encode(rgb(2, 2, 0x0a141e), "png"));
         byte[] jpeg = encode(noise(64, 64), "jpg");
         Files.write(cat.resolve("truncated.jpg"), Arrays.copyOf(jpeg, 200));
@@ -68,16 +72,17 @@ class ImageFolderTest {
         c20Folder();
         ImageFolder.Loaded loaded = ImageFolder.load(root, 3, 4, ImageFolder.OnError.SKIP);
         assertEquals(List.of("cat", "dog"), loaded.data().classes());
-        assertEquals(2, loaded.data().size(), "exactly the good images");
-        assertArrayEquals(new int[]{0, 1}, loaded.data().labels());
+        assertEquals(3, loaded.data().size(), "exactly the good images: cmyk.jpg, ok.png, dog/nested/a.PNG");
+        assertArrayEquals(new int[]{0, 0, 1}, loaded.data().labels());
         assertEquals(2, loaded.skipped().size(), loaded.skipped().toString());
         assertTrue(loaded.skipped().stream().anyMatch(s -> s.contains("truncated.jpg")), loaded.skipped().toString());
         assertTrue(loaded.skipped().stream().anyMatch(s -> s.contains("empty.jpg")), loaded.skipped().toString());
-        // ok.png's pixel (10, 20, 30) survives decoding and resizing
+        // cmyk.jpg decodes to red; ok.png's pixel (10, 20, 30) survives decoding and resizing
         byte[] px = loaded.data().pixels();
-        assertEquals(10, px[0] & 0xff);
-        assertEquals(20, px[16] & 0xff);
-        assertEquals(30, px[32] & 0xff);
+        assertTrue((px[0] & 0xff) > 200 && (px[16] & 0xff) < 64 && (px[32] & 0xff) < 64);
+        assertEquals(10, px[48] & 0xff);
+        assertEquals(20, px[48 + 16] & 0xff);
+        assertEquals(30, px[48 + 32] & 0xff);
     }
 
     @Test
