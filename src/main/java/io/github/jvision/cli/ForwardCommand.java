@@ -2,12 +2,6 @@ package io.github.jvision.cli;
 
 import io.github.jvision.AtomicFiles;
 import io.github.jvision.eval.Logits;
-import io.github.jvision.models.ModelOptions;
-import io.github.jvision.models.Models;
-import io.github.jvision.weights.LoadReport;
-import io.github.jvision.weights.ModelWeights;
-import io.github.jvision.weights.StateDict;
-import io.github.jvision.weights.TimmNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,24 +46,13 @@ final class ForwardCommand implements Callable<Integer> {
             throw new IllegalArgumentException(input + ": expected an array [N, C, H, W]; got shape "
                     + java.util.Arrays.toString(x.shape()));
         }
-        StateDict sd = TimmNames.toTorchvision(StateDict.read(weights));
-        ModelOptions options = new ModelOptions(1000, (int) x.size(1), (int) x.size(2), (int) x.size(3));
-        int k = numClasses != null ? numClasses : classifierRows(sd, options);
-        options = new ModelOptions(k, options.inChannels(), options.imageHeight(), options.imageWidth());
-        ComputationGraph net = Models.create(model, options, 0);
-        LoadReport report = ModelWeights.load(net, sd, true);
+        ComputationGraph net = Pretrained.load(model, weights, (int) x.size(1), (int) x.size(2), (int) x.size(3),
+                numClasses);
         INDArray logits = Logits.of(net, x.castTo(DataType.FLOAT));
         AtomicFiles.write(output, tmp -> Nd4j.writeAsNumpy(logits, tmp.toFile()));
-        spec.commandLine().getOut().printf("%s: %d tensors loaded; logits %s written to %s%n", model,
-                report.loaded().size(), java.util.Arrays.toString(logits.shape()), output);
+        spec.commandLine().getOut().printf("%s: logits %s written to %s%n", model,
+                java.util.Arrays.toString(logits.shape()), output);
         return 0;
-    }
-
-    /** The row count of the weights' tensor for the model's classifier, or 1000 if absent. */
-    private int classifierRows(StateDict sd, ModelOptions options) {
-        String out = Models.configure(model, options).getNetworkOutputs().get(0);
-        INDArray w = sd.tensors().get(out + ".weight");
-        return w == null || w.rank() != 2 ? 1000 : (int) w.size(0);
     }
 
     static INDArray readNpy(Path file) throws IOException {

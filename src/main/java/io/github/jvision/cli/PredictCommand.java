@@ -3,12 +3,8 @@ package io.github.jvision.cli;
 import io.github.jvision.image.Image;
 import io.github.jvision.image.Images;
 import io.github.jvision.models.ModelOptions;
-import io.github.jvision.models.Models;
 import io.github.jvision.train.Checkpoint;
-import io.github.jvision.weights.ModelWeights;
 import io.github.jvision.weights.Preprocessing;
-import io.github.jvision.weights.StateDict;
-import io.github.jvision.weights.TimmNames;
 import io.github.jvision.weights.WeightsMeta;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,10 +39,10 @@ final class PredictCommand implements Callable<Integer> {
         Path checkpoint;
 
         @ArgGroup(exclusive = false)
-        Pretrained pretrained;
+        WeightsSource pretrained;
     }
 
-    static final class Pretrained {
+    static final class WeightsSource {
         @Option(names = "--model", required = true, description = "Model name, with --weights.")
         String model;
 
@@ -110,19 +106,18 @@ final class PredictCommand implements Callable<Integer> {
                 cp.meta().classes());
     }
 
-    private static Classifier fromWeights(Pretrained p) throws IOException {
+    private static Classifier fromWeights(WeightsSource p) throws IOException {
         Path metaFile = p.meta != null ? p.meta : WeightsMeta.sidecar(p.weights);
         if (!Files.exists(metaFile)) {
             throw new IllegalArgumentException("no preprocessing for " + p.weights + ": expected its metadata in "
                     + metaFile + " (or give --meta; see docs/weights.md)");
         }
         WeightsMeta meta = WeightsMeta.read(metaFile);
-        StateDict sd = TimmNames.toTorchvision(StateDict.read(p.weights));
         Preprocessing prep = meta.preprocessing();
         int channels = prep.mean().length;
-        int classes = meta.categories().isEmpty() ? 1000 : meta.categories().size();
-        ComputationGraph net = Models.create(p.model, new ModelOptions(classes, channels, prep.cropSize()), 0);
-        ModelWeights.load(net, sd, true);
+        ComputationGraph net = Pretrained.load(p.model, p.weights, channels, prep.cropSize(), prep.cropSize(),
+                meta.categories().isEmpty() ? null : meta.categories().size());
+        int classes = (int) net.getLayer(net.getConfiguration().getNetworkOutputs().get(0)).getParam("b").length();
         List<String> labels = meta.categories().isEmpty()
                 ? IntStream.range(0, classes).mapToObj(Integer::toString).toList() : meta.categories();
         return new Classifier(net, f -> prep.apply(Images.load(f, channels)),

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * A labelled image data set laid out as torchvision's {@code ImageFolder}: {@code root/CLASS/...}
  * image files, one folder per class. Classes are the folder names in sorted order (label i is
  * the i-th); files are found in every subfolder of a class folder, in sorted order, by extension
- * (torchvision's list: jpg, jpeg, png, ppm, bmp, pgm, tif, tiff, webp; case-insensitive); hidden
+ * (torchvision's list, jpg, jpeg, png, ppm, bmp, pgm, tif, tiff, webp, limited to those ImageIO
+ * can read: without plugins ppm, pgm and webp are ignored; case-insensitive); hidden
  * files and folders (names starting with '.') and other files are ignored.
  *
  * <p>Images are decoded (gray, palette and alpha handled as in {@link Images#load(Path, int)}),
@@ -29,7 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageFolder {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
-    private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "ppm", "bmp", "pgm", "tif", "tiff", "webp");
+    /** torchvision's extensions, those that ImageIO (with its plugins) can read. */
+    private static final Set<String> EXTENSIONS = Stream.of("jpg", "jpeg", "png", "ppm", "bmp", "pgm", "tif", "tiff", "webp")
+            .filter(Set.of(javax.imageio.ImageIO.getReaderFileSuffixes())::contains)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** What to do with a file that cannot be decoded. */
     public enum OnError {
@@ -83,6 +87,10 @@ public final class ImageFolder {
             }
         }
         int pixels = channels * size * size;
+        if ((long) files.size() * pixels > Integer.MAX_VALUE - 8) {
+            throw new DatasetException(root + ": " + files.size() + " images of " + channels + "x" + size + "x" + size
+                    + " need " + (long) files.size() * pixels + " bytes, more than one in-memory data set holds (2 GB)");
+        }
         byte[] data = new byte[files.size() * pixels];
         List<Integer> kept = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -94,7 +102,7 @@ public final class ImageFolder {
                 if (onError == OnError.FAIL) {
                     throw e;
                 }
-                LOG.warn("skipping {}", e.getMessage());
+                LOG.debug("skipping {}", e.getMessage());
                 skipped.add(e.getMessage());
                 continue;
             }

@@ -67,9 +67,12 @@ public final class Images {
         }
     }
 
-    /** Decoder warnings that mean the pixel data is damaged (other warnings, e.g. about colour profiles, are not). */
+    /**
+     * Decoder warnings that mean pixel data is missing (others, e.g. about colour profiles or
+     * libjpeg's "extraneous bytes before marker", which PIL also accepts, are not errors).
+     */
     private static final java.util.regex.Pattern DAMAGE = java.util.regex.Pattern.compile(
-            "(?i).*(premature|corrupt|truncat|end of (file|stream|data)|missing).*");
+            "(?i).*(premature|truncat|end of (file|stream|data)).*");
 
     /**
      * Decodes with the first ImageIO reader for the content. A decoder warning about damaged data
@@ -118,9 +121,11 @@ public final class Images {
             }
             InputStream data = exif.get(0).data();
             data.read(); // the pad byte after "Exif\0"
-            Entry e = new TIFFReader().read(ImageIO.createImageInputStream(data)).getEntryById(TIFF.TAG_ORIENTATION);
-            int o = e != null && e.getValue() instanceof Number n ? n.intValue() : 1;
-            return o >= 1 && o <= 8 ? o : 1;
+            try (ImageInputStream tiff = ImageIO.createImageInputStream(data)) {
+                Entry e = new TIFFReader().read(tiff).getEntryById(TIFF.TAG_ORIENTATION);
+                int o = e != null && e.getValue() instanceof Number n ? n.intValue() : 1;
+                return o >= 1 && o <= 8 ? o : 1;
+            }
         } catch (IOException | RuntimeException unreadableExif) {
             return 1; // metadata that cannot be read leaves the pixels as stored; the pixels decide errors
         }

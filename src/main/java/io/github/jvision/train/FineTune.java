@@ -71,17 +71,18 @@ public final class FineTune {
      * other key must fit.
      *
      * @return what was loaded, and which classifier keys were left at their fresh initialisation
-     * @throws WeightsMismatchException listing every backbone key that does not fit
+     * @throws WeightsMismatchException listing every backbone key that does not fit (nothing is
+     *                                  copied then)
      */
     public static LoadReport loadBackbone(ComputationGraph net, StateDict weights) {
-        LoadReport r = ModelWeights.load(net, weights, false);
+        LoadReport r = ModelWeights.check(net, weights);
         List<String> heads = net.getConfiguration().getNetworkOutputs().stream().map(h -> h + ".").toList();
         LoadReport backbone = new LoadReport(r.loaded(), outside(r.missing(), heads), outside(r.unexpected(), heads),
                 outside(r.mismatched(), heads));
         if (!backbone.complete()) {
             throw new WeightsMismatchException(backbone);
         }
-        return r;
+        return ModelWeights.load(net, weights, false);
     }
 
     private static List<String> outside(List<String> keys, List<String> heads) {

@@ -21,7 +21,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Moves parameters between a jvision model and a {@link StateDict} with torchvision's keys. jvision's
  * layer names are torchvision's module paths, so a key is the layer name plus PyTorch's parameter
- * name; the layouts differ in four ways, all handled here:
+ * name; the layouts, all handled here:
  * <ul>
  *   <li>convolution weights are {@code [out, in, kh, kw]} in both;</li>
  *   <li>depthwise weights are DL4J {@code [kh, kw, C, 1]}, PyTorch {@code [C, 1, kh, kw]};</li>
@@ -112,6 +112,27 @@ public final class ModelWeights {
      * @throws WeightsMismatchException in strict mode, listing every key that does not fit
      */
     public static LoadReport load(ComputationGraph model, StateDict weights, boolean strict) {
+        Plan plan = plan(model, weights);
+        if (strict && !plan.report.complete()) {
+            throw new WeightsMismatchException(plan.report);
+        }
+        for (Slot s : plan.fitting) {
+            INDArray p = s.param();
+            INDArray t = weights.tensors().get(s.key).castTo(p.dataType());
+            p.assign(s.layout.fromTorch(t, p.shape()));
+        }
+        return plan.report;
+    }
+
+    /** @return what {@link #load} would report, without copying anything */
+    public static LoadReport check(ComputationGraph model, StateDict weights) {
+        return plan(model, weights).report;
+    }
+
+    private record Plan(LoadReport report, List<Slot> fitting) {
+    }
+
+    private static Plan plan(ComputationGraph model, StateDict weights) {
         List<Slot> slots = slots(model);
         Set<String> unexpected = new LinkedHashSet<>(weights.tensors().keySet());
         unexpected.removeIf(k -> k.endsWith("." + BATCHES_TRACKED));
@@ -129,17 +150,8 @@ public final class ModelWeights {
                 fitting.add(s);
             }
         }
-        LoadReport report = new LoadReport(fitting.stream().map(Slot::key).toList(), missing,
-                List.copyOf(unexpected), mismatched);
-        if (strict && !report.complete()) {
-            throw new WeightsMismatchException(report);
-        }
-        for (Slot s : fitting) {
-            INDArray p = s.param();
-            INDArray t = weights.tensors().get(s.key).castTo(p.dataType());
-            p.assign(s.layout.fromTorch(t, p.shape()));
-        }
-        return report;
+        return new Plan(new LoadReport(fitting.stream().map(Slot::key).toList(), missing, List.copyOf(unexpected),
+                mismatched), fitting);
     }
 
     private static List<Slot> slots(ComputationGraph model) {

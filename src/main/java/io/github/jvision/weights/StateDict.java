@@ -23,6 +23,13 @@ public record StateDict(Map<String, INDArray> tensors, Map<String, String> metad
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
+    /** @return this state dict without the keys that start with any of {@code prefixes} */
+    public StateDict without(String... prefixes) {
+        Map<String, INDArray> kept = new LinkedHashMap<>(tensors);
+        kept.keySet().removeIf(k -> java.util.Arrays.stream(prefixes).anyMatch(k::startsWith));
+        return new StateDict(kept, metadata);
+    }
+
     /** A state dict without metadata. */
     public StateDict(Map<String, INDArray> tensors) {
         this(tensors, Map.of());
@@ -40,7 +47,9 @@ public record StateDict(Map<String, INDArray> tensors, Map<String, String> metad
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(magic, 0, 4);
             boolean zip = n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
-            return zip ? TorchCheckpoint.read(file) : SafeTensors.read(file);
+            // a pickle (PROTO opcode 0x80) at the start: torch.save's format before PyTorch 1.6
+            boolean legacyTorch = n >= 1 && (magic[0] & 0xff) == 0x80;
+            return zip || legacyTorch ? TorchCheckpoint.read(file) : SafeTensors.read(file);
         }
     }
 }

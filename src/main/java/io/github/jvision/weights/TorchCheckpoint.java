@@ -53,13 +53,22 @@ public final class TorchCheckpoint {
             ZipEntry pkl = zip.stream().filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl"))
                     .findFirst().orElseThrow(() -> bad(file, "no data.pkl in the archive; is this a torch.save file?"));
             String archive = pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
+            ZipEntry order = zip.getEntry(archive + "byteorder");
+            if (order != null) {
+                try (InputStream in = zip.getInputStream(order)) {
+                    String o = new String(in.readNBytes(16), java.nio.charset.StandardCharsets.US_ASCII).strip();
+                    if (!o.equals("little")) {
+                        throw bad(file, "storages are " + o + "-endian; only little-endian files are read");
+                    }
+                }
+            }
             Object root;
             try (InputStream in = zip.getInputStream(pkl)) {
                 root = new RestrictedUnpickler(file, zip, archive).load(in);
             } catch (UncheckedWeightsException e) {
                 throw e.getCause();
-            } catch (PickleException | ClassCastException | IndexOutOfBoundsException | IOException e) {
-                throw bad(file, "malformed pickle: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                throw bad(file, "malformed pickle: " + e);
             }
             return new StateDict(stateDict(file, root));
         } catch (ZipException e) {
@@ -122,11 +131,8 @@ public final class TorchCheckpoint {
         }
     }
 
-    /** A dict ({@code collections.OrderedDict}); its attributes ({@code _metadata}) are ignored. */
-    public static final class PyDict extends LinkedHashMap<Object, Object> {
-        public void __setstate__(HashMap<?, ?> state) {
-            // the module version metadata torch keeps on a state dict: not needed to load it
-        }
+    /** A dict ({@code collections.OrderedDict}); its attributes ({@code _metadata}, set by BUILD) are ignored. */
+    private static final class PyDict extends LinkedHashMap<Object, Object> {
     }
 
     private static final class RestrictedUnpickler extends Unpickler {
@@ -204,11 +210,17 @@ public final class TorchCheckpoint {
             if (e == null) {
                 throw new UncheckedWeightsException(bad(file, "storage " + key + " is missing from the archive"));
             }
+            if (numel < 0 || numel > (Integer.MAX_VALUE - 8) / dtype.size || e.getSize() != numel * dtype.size) {
+                throw new UncheckedWeightsException(bad(file, "storage " + key + " holds " + e.getSize()
+                        + " bytes; " + numel + " " + dtype + " values need " + numel * dtype.size
+                        + " (at most 2 GB per storage)"));
+            }
+            int need = (int) numel * dtype.size;
             try (InputStream in = zip.getInputStream(e)) {
-                byte[] bytes = in.readAllBytes();
-                if (bytes.length != numel * dtype.size) {
-                    throw new UncheckedWeightsException(bad(file, "storage " + key + " holds " + bytes.length
-                            + " bytes; " + numel + " " + dtype + " values need " + numel * dtype.size));
+                byte[] bytes = in.readNBytes(need);
+                if (bytes.length != need || in.read() != -1) {
+                    throw new UncheckedWeightsException(bad(file, "storage " + key + " does not hold the "
+                            + need + " bytes its zip entry declares"));
                 }
                 return dtype.decode(ByteBuffer.wrap(bytes), (int) numel);
             } catch (IOException ex) {
@@ -223,13 +235,17 @@ public final class TorchCheckpoint {
             long offset = ((Number) args[1]).longValue();
             long[] size = longs((Object[]) args[2]);
             long[] stride = longs((Object[]) args[3]);
-            long last = offset;
-            long count = 1;
-            for (int i = 0; i < size.length; i++) {
-                last += (size[i] - 1) * stride[i];
-                count *= size[i];
+            if (size.length != stride.length || offset < 0 || Arrays.stream(size).anyMatch(v -> v < 0)
+                    || Arrays.stream(stride).anyMatch(v -> v < 0)) {
+                throw new UncheckedWeightsException(bad(file, "a tensor has size " + Arrays.toString(size) + ", stride "
+                        + Arrays.toString(stride) + ", offset " + offset + "; expected non-negative values of equal rank"));
             }
-            if (count > 0 && (offset < 0 || last >= storage.length())) {
+            boolean empty = Arrays.stream(size).anyMatch(v -> v == 0);
+            long last = offset;
+            for (int i = 0; i < size.length && !empty; i++) {
+                last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
+            }
+            if (!empty && last >= storage.length()) {
                 throw new UncheckedWeightsException(bad(file, "a tensor of size " + Arrays.toString(size) + ", stride "
                         + Arrays.toString(stride) + " at offset " + offset + " reaches past its storage of "
                         + storage.length() + " values"));

@@ -76,10 +76,12 @@ class FineTuneTest {
     void aBackboneThatDoesNotFitIsRefusedWithEveryKey() {
         StateDict deeper = pretrained("resnet32");
         ComputationGraph net = frozenUntilLayer2(new java.util.ArrayList<>());
+        INDArray before = net.params().dup();
         WeightsMismatchException e = assertThrows(WeightsMismatchException.class, () -> FineTune.loadBackbone(net, deeper));
         assertTrue(e.getMessage().contains("layer1.3.conv1.weight") && e.getMessage().contains("layer3.4.bn2.running_var"),
                 e.getMessage());
         assertTrue(e.report().mismatched().isEmpty(), "the head's new shape is not a problem");
+        assertEquals(before, net.params(), "nothing copied when the backbone does not fit");
     }
 
     @Test

@@ -98,6 +98,56 @@ class TorchCheckpointTest {
         assertTrue(e.getMessage().contains("holds 4 bytes; 2 F32 values need 8"), e.getMessage());
     }
 
+    /**
+     * A hand-assembled pickle (protocol 2) of {"t": _rebuild_tensor_v2(storage of 4 floats, offset,
+     * (3,), (stride,), False, OrderedDict())}, with its storage: the allowlist passes it, the
+     * bounds must not.
+     */
+    private Path tensorPickle(int offset, int stride) throws IOException {
+        java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+        p.writeBytes(new byte[]{(byte) 0x80, 2, '}'});
+        p.writeBytes(unicode("t"));
+        p.writeBytes("ctorch._utils\n_rebuild_tensor_v2\n(".getBytes());
+        p.writeBytes("(".getBytes());
+        p.writeBytes(unicode("storage"));
+        p.writeBytes("ctorch\nFloatStorage\n".getBytes());
+        p.writeBytes(unicode("0"));
+        p.writeBytes(unicode("cpu"));
+        p.writeBytes(new byte[]{'K', 4, 't', 'Q'});
+        p.writeBytes(new byte[]{'J', (byte) offset, (byte) (offset >> 8), (byte) (offset >> 16), (byte) (offset >> 24)});
+        p.writeBytes(new byte[]{'(', 'K', 3, 't', '('});
+        p.writeBytes(new byte[]{'J', (byte) stride, (byte) (stride >> 8), (byte) (stride >> 16), (byte) (stride >> 24)});
+        p.writeBytes(new byte[]{'t', (byte) 0x89});
+        p.writeBytes("ccollections\nOrderedDict\n)R".getBytes());
+        p.writeBytes(new byte[]{'t', 'R', 's', '.'});
+        Path f = tmp.resolve("t.pth");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
+            z.putNextEntry(new ZipEntry("archive/data.pkl"));
+            z.write(p.toByteArray());
+            z.putNextEntry(new ZipEntry("archive/data/0"));
+            z.write(new byte[16]);
+        }
+        return f;
+    }
+
+    private static byte[] unicode(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(5 + b.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return out.put((byte) 'X').putInt(b.length).put(b).array();
+    }
+
+    @Test
+    void tensorsMustStayInsideTheirStorage() throws IOException {
+        assertArrayEquals(new float[]{0, 0, 0}, TorchCheckpoint.read(tensorPickle(1, 1)).tensors().get("t").toFloatVector(),
+                "the hand-made pickle itself is valid");
+        for (int[] bad : new int[][]{{2, 1}, {0, -1}, {3, 0x40000000}, {-1, 1}}) {
+            Path f = tensorPickle(bad[0], bad[1]);
+            WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> TorchCheckpoint.read(f),
+                    "offset " + bad[0] + ", stride " + bad[1]);
+            assertTrue(e.getMessage().contains("storage") || e.getMessage().contains("non-negative"), e.getMessage());
+        }
+    }
+
     private Path zip(String entry, byte[] content) throws IOException {
         Path f = tmp.resolve("t.pth");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
