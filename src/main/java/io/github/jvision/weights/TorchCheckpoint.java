@@ -2,6 +2,7 @@ package io.github.jvision.weights;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,6 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * an error naming them; nothing from the file is ever executed or instantiated by name.
  */
 public final class TorchCheckpoint {
+    /** Largest data.pkl whose size the zip does not declare: a state dict's pickle is kilobytes. */
+    private static final long MAX_PICKLE = 256L << 20;
+
     private TorchCheckpoint() {
     }
 
@@ -64,7 +68,8 @@ public final class TorchCheckpoint {
             }
             Object root;
             try (InputStream in = zip.getInputStream(pkl)) {
-                root = new RestrictedUnpickler(file, zip, archive).load(in);
+                long limit = pkl.getSize() >= 0 ? pkl.getSize() : MAX_PICKLE;
+                root = new RestrictedUnpickler(file, zip, archive, limit).load(new PushbackInputStream(in, 8));
             } catch (UncheckedWeightsException e) {
                 throw e.getCause();
             } catch (IOException | RuntimeException e) {
@@ -136,13 +141,15 @@ public final class TorchCheckpoint {
     }
 
     private static final class RestrictedUnpickler extends Unpickler {
+        private final long limit;
         private final Path file;
         private final ZipFile zip;
         private final String archive;
         private final Map<String, INDArray> storages = new HashMap<>();
         private final Map<String, IObjectConstructor> allowed = new HashMap<>();
 
-        RestrictedUnpickler(Path file, ZipFile zip, String archive) {
+        RestrictedUnpickler(Path file, ZipFile zip, String archive, long limit) {
+            this.limit = limit;
             this.file = file;
             this.zip = zip;
             this.archive = archive;
@@ -169,6 +176,14 @@ public final class TorchCheckpoint {
                 }
                 case Opcodes.INST, Opcodes.OBJ, Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4 -> throw new UncheckedWeightsException(bad(file,
                         "the pickle uses opcode " + key + ", which instantiates arbitrary objects; refused"));
+                case Opcodes.BINSTRING, Opcodes.BINUNICODE, Opcodes.BINBYTES, Opcodes.LONG4 -> {
+                    checkLength(key, 4);
+                    return super.dispatch(key);
+                }
+                case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> {
+                    checkLength(key, 8);
+                    return super.dispatch(key);
+                }
                 case Opcodes.BUILD -> {
                     Object state = stack.pop();
                     if (!(stack.peek() instanceof PyDict)) {
@@ -181,6 +196,26 @@ public final class TorchCheckpoint {
                 }
             }
             return NO_RETURN_VALUE;
+        }
+
+        /**
+         * Peeks at the length an opcode states and refuses one longer than the whole pickle, before
+         * Pyrolite allocates it.
+         */
+        private void checkLength(short key, int bytes) throws IOException {
+            byte[] b = input.readNBytes(bytes);
+            ((PushbackInputStream) input).unread(b);
+            if (b.length < bytes) {
+                return; // Pyrolite reports the truncation
+            }
+            long n = ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
+            if (bytes == 8) {
+                n = ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+            }
+            if (n < 0 || n > limit) {
+                throw new UncheckedWeightsException(bad(file, "opcode " + key + " states a length of "
+                        + Long.toUnsignedString(n) + " bytes in a pickle of " + limit));
+            }
         }
 
         private IObjectConstructor resolve(String module, String name) {

@@ -69,6 +69,17 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void statedLengthsLongerThanThePickleAreRefusedBeforeAllocation() throws IOException {
+        // BINBYTES8 stating 2^40 bytes, and BINUNICODE stating 2^31 - 1, in 12- and 8-byte pickles
+        Path f = zip("archive/data.pkl", new byte[]{(byte) 0x80, 4, (byte) 0x8e, 0, 0, 0, 0, 0, 1, 0, 0, '.'});
+        WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> TorchCheckpoint.read(f));
+        assertTrue(e.getMessage().contains("states a length of 1099511627776 bytes"), e.getMessage());
+        Path g = zip("archive/data.pkl", new byte[]{(byte) 0x80, 2, 'X', -1, -1, -1, 0x7f, '.'});
+        e = assertThrows(WeightsFormatException.class, () -> TorchCheckpoint.read(g));
+        assertTrue(e.getMessage().contains("states a length of 2147483647 bytes"), e.getMessage());
+    }
+
+    @Test
     void otherFilesGiveTypedErrors() throws IOException {
         Path legacy = tmp.resolve("legacy.pth");
         Files.write(legacy, new byte[]{(byte) 0x80, 0x02, (byte) 0x8a, 0x0a}); // pre-1.6 torch.save starts with a pickle
