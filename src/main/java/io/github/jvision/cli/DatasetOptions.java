@@ -2,28 +2,116 @@ package io.github.jvision.cli;
 
 import io.github.jvision.data.DatasetException;
 import io.github.jvision.data.FashionMnist;
+import io.github.jvision.data.ImageDataset;
+import io.github.jvision.data.ImageFolder;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
-/** The {@code --dataset} and {@code --data} options shared by train and eval. */
+/** The data set options shared by train, finetune and eval: Fashion-MNIST or an image folder, optionally some classes only. */
 final class DatasetOptions {
     @Option(names = "--dataset", defaultValue = FashionMnist.NAME,
-            description = "Data set name (fashion-mnist) or a directory holding its IDX files (default: ${DEFAULT-VALUE}).")
+            description = "fashion-mnist, a directory holding its IDX files, or an image folder DIR with DIR/train/CLASS/* "
+                    + "and DIR/val/CLASS/* (or DIR/test) images, as torchvision's ImageFolder reads (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--data", description = "Directory searched first for data sets (then $JVISION_DATA, ~/.jvision/datasets, /usr/share/datasets).")
     Path dataDir;
 
-    FashionMnist.Splits load() throws DatasetException {
-        if (FashionMnist.NAME.equals(dataset)) {
-            return FashionMnist.load(FashionMnist.Locator.standard(dataDir));
+    @Option(names = "--classes", split = ",", paramLabel = "CLASS",
+            description = "Keep only these classes (names or indices, comma-separated), relabelled in the order given.")
+    List<String> classes;
+
+    @Option(names = "--image-size", description = "Image folders: side of the square the images are resized to (default: the model's input size).")
+    Integer imageSize;
+
+    @Option(names = "--channels", description = "Image folders: 1 (gray) or 3 (RGB) (default: 3, or what the weights expect).")
+    Integer channels;
+
+    @Option(names = "--skip-bad-images", description = "Image folders: skip files that cannot be decoded (each is reported) instead of stopping.")
+    boolean skipBadImages;
+
+    /**
+     * The two splits with the normalisation a model trained from scratch on them uses.
+     *
+     * @param skipped image files left out (with --skip-bad-images), "path: reason"
+     */
+    record Loaded(ImageDataset train, ImageDataset test, float[] mean, float[] std, List<String> skipped) {
+    }
+
+    /**
+     * @param defaultChannels image folders: channels unless --channels is given
+     * @param defaultSize     image folders: side unless --image-size is given
+     */
+    Loaded load(int defaultChannels, int defaultSize) throws IOException {
+        Loaded all = FashionMnist.NAME.equals(dataset) ? fashionMnist(FashionMnist.Locator.standard(dataDir)) : directory(defaultChannels, defaultSize);
+        if (classes == null) {
+            return all;
         }
+        List<Integer> keep = new ArrayList<>();
+        for (String c : classes) {
+            keep.add(classIndex(all.train().classes(), c.strip()));
+        }
+        return new Loaded(all.train().select(keep), all.test().select(keep), all.mean(), all.std(), all.skipped());
+    }
+
+    /** Fashion-MNIST's splits; the images are 1x28x28, and --channels / --image-size cannot change that. */
+    private Loaded fashionMnist(FashionMnist.Locator locator) throws DatasetException {
+        if ((channels != null && channels != 1) || (imageSize != null && imageSize != 28)) {
+            throw new IllegalArgumentException("Fashion-MNIST images are 1x28x28; --channels " + channels
+                    + " and --image-size " + imageSize + " apply to image folders only");
+        }
+        FashionMnist.Splits s = FashionMnist.load(locator);
+        float[] mean = {(float) FashionMnist.MEAN};
+        float[] std = {(float) FashionMnist.STD};
+        return new Loaded(s.train(), s.test(), mean, std, List.of());
+    }
+
+    private Loaded directory(int defaultChannels, int defaultSize) throws IOException {
         Path dir = Path.of(dataset);
         if (!Files.isDirectory(dir)) {
             throw new DatasetException("unknown data set '" + dataset + "'; expected fashion-mnist or a directory");
         }
-        return FashionMnist.load(FashionMnist.Locator.only(dir));
+        if (!Files.isDirectory(dir.resolve("train"))) {
+            return fashionMnist(FashionMnist.Locator.only(dir));
+        }
+        Path test = Stream.of("val", "test").map(dir::resolve).filter(Files::isDirectory).findFirst()
+                .orElseThrow(() -> new DatasetException(dir + ": has train/ but neither val/ nor test/; expected "
+                        + "DIR/train/CLASS/* and DIR/val/CLASS/*"));
+        int c = channels != null ? channels : defaultChannels;
+        int size = imageSize != null ? imageSize : defaultSize;
+        var onError = skipBadImages ? ImageFolder.OnError.SKIP : ImageFolder.OnError.FAIL;
+        ImageFolder.Loaded tr = ImageFolder.load(dir.resolve("train"), c, size, onError);
+        ImageFolder.Loaded te = ImageFolder.load(test, c, size, onError);
+        if (!tr.data().classes().equals(te.data().classes())) {
+            throw new DatasetException(dir + ": train/ has classes " + tr.data().classes() + " but " + test.getFileName()
+                    + "/ has " + te.data().classes());
+        }
+        float[][] stats = tr.data().channelStats();
+        List<String> skipped = new ArrayList<>(tr.skipped());
+        skipped.addAll(te.skipped());
+        return new Loaded(tr.data(), te.data(), stats[0], stats[1], skipped);
+    }
+
+    private static int classIndex(List<String> names, String c) {
+        int i = names.indexOf(c);
+        if (i >= 0) {
+            return i;
+        }
+        try {
+            i = Integer.parseInt(c);
+        } catch (NumberFormatException e) {
+            i = -1;
+        }
+        if (i < 0 || i >= names.size()) {
+            throw new IllegalArgumentException("--classes: no class '" + c + "'; expected a name or an index in [0, "
+                    + names.size() + ") of " + names);
+        }
+        return i;
     }
 }

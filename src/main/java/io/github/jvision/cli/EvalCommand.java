@@ -2,6 +2,7 @@ package io.github.jvision.cli;
 
 import io.github.jvision.eval.Evaluator;
 import io.github.jvision.eval.Metrics;
+import io.github.jvision.models.ModelOptions;
 import io.github.jvision.train.Checkpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,12 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Checkpoint cp = Checkpoint.load(checkpoint);
-        var test = data.load().test();
+        ModelOptions o = cp.meta().options();
+        var test = data.load(o.inChannels(), o.imageHeight()).test();
+        if (!test.classes().equals(cp.meta().classes())) {
+            throw new IllegalArgumentException(checkpoint + " classifies " + cp.meta().classes() + "; the data set has "
+                    + test.classes() + " (see --classes)");
+        }
         Metrics.Report r = Evaluator.evaluate(cp.net(), cp.meta().options(), test, cp.meta().mean(), cp.meta().std(), 256);
         var out = spec.commandLine().getOut();
         if (json) {

@@ -1,6 +1,7 @@
 package io.github.jvision.cli;
 
 import io.github.jvision.AtomicFiles;
+import io.github.jvision.eval.Features;
 import io.github.jvision.eval.Logits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code jvision forward}: one inference pass on a NumPy array, writing the logits. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = "Run a model with a weights file (torch.save .pth/.pt/.bin or .safetensors, torchvision's keys) "
-                + "on a NumPy array [N, C, H, W] float32 and write the logits [N, K] float32 as .npy.")
+                + "on a NumPy array [N, C, H, W] float32 and write the logits [N, K] (or, with --features, the "
+                + "embeddings [N, D]) float32 as .npy.")
 final class ForwardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,6 +38,9 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Output .npy for the logits [N, K] float32.")
     Path output;
 
+    @Option(names = "--features", description = "Write the embeddings [N, D] the classifier reads (pooled features) instead of the logits.")
+    boolean features;
+
     @Option(names = "--num-classes", description = "Classes K (default: the weights' classifier rows).")
     Integer numClasses;
 
@@ -48,10 +53,10 @@ final class ForwardCommand implements Callable<Integer> {
         }
         ComputationGraph net = Pretrained.load(model, weights, (int) x.size(1), (int) x.size(2), (int) x.size(3),
                 numClasses);
-        INDArray logits = Logits.of(net, x.castTo(DataType.FLOAT));
-        AtomicFiles.write(output, tmp -> Nd4j.writeAsNumpy(logits, tmp.toFile()));
-        spec.commandLine().getOut().printf("%s: logits %s written to %s%n", model,
-                java.util.Arrays.toString(logits.shape()), output);
+        INDArray y = features ? Features.of(net, x.castTo(DataType.FLOAT)) : Logits.of(net, x.castTo(DataType.FLOAT));
+        AtomicFiles.write(output, tmp -> Nd4j.writeAsNumpy(y, tmp.toFile()));
+        spec.commandLine().getOut().printf("%s: %s %s written to %s%n", model, features ? "features" : "logits",
+                java.util.Arrays.toString(y.shape()), output);
         return 0;
     }
 

@@ -11,7 +11,8 @@ import java.io.PrintWriter;
 @Command(name = "jvision", mixinStandardHelpOptions = true, version = "jvision 0.1.0",
         description = "Image classification on ND4J/DL4J: train, evaluate and inspect models.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
-                ModelsCommand.class, AugmentCommand.class, ForwardCommand.class})
+                ModelsCommand.class, AugmentCommand.class, ForwardCommand.class,
+                FinetuneCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
     /** Exit code for usage errors and bad input. */
     public static final int USAGE = 2;
@@ -21,7 +22,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (train, eval, predict, summary, models, augment)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (train, finetune, eval, predict, forward, export, summary, models, augment)");
     }
 
     public static void main(String[] args) {

@@ -4,7 +4,6 @@ import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import io.github.jvision.weights.ModelWeights;
 import io.github.jvision.weights.StateDict;
-import io.github.jvision.weights.TimmNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,12 +11,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A model built for inference and filled, strictly, from a weights file (torchvision's or timm's names). */
 final class Pretrained {
-    /**
-     * Auxiliary classifiers of GoogLeNet and Inception v3: torchvision's files carry them, and
-     * torchvision drops them for inference, as this does.
-     */
-    private static final String[] AUX_HEADS = {"aux1.", "aux2.", "AuxLogits."};
-
     private Pretrained() {
     }
 
@@ -28,7 +21,7 @@ final class Pretrained {
      */
     static ComputationGraph load(String model, Path weights, int channels, int height, int width, Integer numClasses)
             throws IOException {
-        StateDict sd = TimmNames.toTorchvision(StateDict.read(weights)).without(AUX_HEADS);
+        StateDict sd = ModelWeights.read(weights);
         ModelOptions options = new ModelOptions(1000, channels, height, width);
         int k = numClasses != null ? numClasses : classifierRows(model, sd, options);
         ComputationGraph net = Models.create(model, new ModelOptions(k, channels, height, width), 0);
@@ -37,7 +30,7 @@ final class Pretrained {
     }
 
     /** The row count of the weights' tensor for the model's classifier, or 1000 if absent. */
-    private static int classifierRows(String model, StateDict sd, ModelOptions options) {
+    static int classifierRows(String model, StateDict sd, ModelOptions options) {
         String out = Models.configure(model, options).getNetworkOutputs().get(0);
         INDArray w = sd.tensors().get(out + ".weight");
         return w == null || w.rank() != 2 ? 1000 : (int) w.size(0);

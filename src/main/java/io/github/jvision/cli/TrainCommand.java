@@ -1,27 +1,19 @@
 package io.github.jvision.cli;
 
-import io.github.jvision.data.FashionMnist;
-import io.github.jvision.eval.Metrics;
+import io.github.jvision.models.Architecture;
 import io.github.jvision.models.Models;
-import io.github.jvision.train.EpochStats;
-import io.github.jvision.train.TrainConfig;
 import io.github.jvision.train.Trainer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code jvision train}: train and evaluate a model, with progress bars, logs, checkpoints and plots. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model, evaluating on the test split after every epoch.")
+        description = "Train a model from scratch, evaluating on the test split after every epoch.")
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,147 +21,25 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions data = new DatasetOptions();
 
+    @Mixin
+    TrainOptions training = new TrainOptions();
+
     @Option(names = "--model", required = true, description = "Model name (see: jvision models).")
     String model;
-
-    @Option(names = "--epochs", required = true, description = "Epochs to train.")
-    int epochs;
-
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "0.1", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (Nesterov momentum) or adamw (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing epsilon (default: ${DEFAULT-VALUE}).")
-    double labelSmoothing;
-
-    @Option(names = "--warmup-epochs", defaultValue = "0.1", description = "Linear warm-up epochs before cosine decay (default: ${DEFAULT-VALUE}).")
-    double warmupEpochs;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--augment", defaultValue = "none",
-            description = "Augmentation spec: none, crop-flip, flip, rrc, rand-mM-nN, trivialaugment, autoaugment, erase-P, joined by + (e.g. crop-flip+rand-m9-n2; default: ${DEFAULT-VALUE}).")
-    String augment;
-
-    @Option(names = "--mixup", defaultValue = "0", description = "MixUp alpha, lambda ~ Beta(alpha, alpha); 0 for none (torchvision's recipe: 0.2).")
-    double mixup;
-
-    @Option(names = "--cutmix", defaultValue = "0", description = "CutMix alpha; 0 for none (torchvision's recipe: 1.0). With --mixup too, one of the two per batch.")
-    double cutmix;
-
-    @Option(names = "--workers", description = "Threads preparing batches (default: 1 per 2 cores).")
-    Integer workers;
-
-    @Option(names = "--limit", description = "Use only the first N training images (quick runs).")
-    Integer limit;
-
-    @Option(names = "--out", description = "Output directory (default: runs/MODEL).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
-    boolean resume;
 
     @Option(names = "--aux-logits", description = "Also train the auxiliary classifiers (googlenet: aux1, aux2 with loss weight 0.3; inception_v3: AuxLogits, 0.4).")
     boolean auxLogits;
 
-    @Option(names = "--no-progress", description = "No progress bar (one line per epoch).")
-    boolean noProgress;
-
     @Override
     public Integer call() throws Exception {
-        String name = Models.get(model).modelName();
-        var config = new TrainConfig(epochs, batchSize, lr, TrainConfig.Optimizer.parse(optimizer), momentum,
-                weightDecay, labelSmoothing, warmupEpochs, seed, augment,
-                workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), mixup, cutmix);
-        io.github.jvision.augment.Augmentations.parse(augment, 1, 1); // fail early on a bad spec
-        if (limit != null && limit < 1) {
-            throw new IllegalArgumentException("--limit must be at least 1; got " + limit);
-        }
-        FashionMnist.Splits splits = data.load();
-        var train = limit == null ? splits.train() : splits.train().head(limit);
-        float[] mean = {(float) FashionMnist.MEAN};
-        float[] std = {(float) FashionMnist.STD};
-        Path dir = out != null ? out : Path.of("runs", name);
-        var run = new Trainer.Run(name, train, splits.test(), mean, std, config, dir, resume, auxLogits);
-        var printer = spec.commandLine().getOut();
-        Trainer.Result result;
-        try (Progress progress = new Progress(printer, !noProgress, dir)) {
-            result = Trainer.train(run, progress);
-        }
-        printer.printf("%s on %s: test top-1 %.2f%%, top-5 %.2f%%, %d epochs, %.0f s training; wrote %s%n", name,
-                data.dataset, 100 * result.test().top1(), 100 * result.test().top5(),
-                result.checkpoint().meta().epochs(), result.trainSeconds(), dir);
+        Architecture arch = Models.get(model);
+        var config = training.config();
+        DatasetOptions.Loaded d = data.load(3, arch.nativeSize());
+        var train = training.limit == null ? d.train() : d.train().head(training.limit);
+        String name = arch.modelName();
+        var run = new Trainer.Run(name, train, d.test(), d.mean(), d.std(), config, training.out(name), training.resume,
+                auxLogits);
+        training.run(run, spec.commandLine().getOut(), d);
         return 0;
-    }
-
-    /** Progress bar per epoch, a line per epoch, and the plots. */
-    static final class Progress implements Trainer.Listener, AutoCloseable {
-        private final java.io.PrintWriter out;
-        private final boolean bars;
-        private final Path dir;
-        private ProgressBar bar;
-        private int steps;
-
-        Progress(java.io.PrintWriter out, boolean bars, Path dir) {
-            this.out = out;
-            this.bars = bars;
-            this.dir = dir;
-        }
-
-        @Override
-        public void epochStart(int epoch, int epochs, int steps) {
-            this.steps = steps;
-            if (bars) {
-                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
-                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
-            }
-        }
-
-        @Override
-        public void step(int step, double loss, double imagesPerSec) {
-            if (bar != null) {
-                bar.stepTo(step);
-                bar.setExtraMessage(String.format(" loss %.4f, %.0f img/s", loss, imagesPerSec));
-                if (step == steps) {
-                    close();
-                    System.err.println("evaluating on the test split...");
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
-        }
-
-        @Override
-        public void epochEnd(EpochStats s, Metrics.Report test, List<EpochStats> history) {
-            close();
-            out.printf("epoch %d: train loss %.4f, test loss %.4f, top-1 %.2f%%, top-5 %.2f%%, %.0f s, %.0f img/s%n",
-                    s.epoch(), s.trainLoss(), s.testLoss(), 100 * s.testTop1(), 100 * s.testTop5(), s.trainSeconds(),
-                    s.imagesPerSec());
-            try {
-                Plots.curves(history, dir);
-                Plots.confusion(test, dir.resolve("confusion.png"));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 }

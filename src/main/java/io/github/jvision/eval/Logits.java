@@ -1,7 +1,6 @@
 package io.github.jvision.eval;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -21,11 +20,7 @@ public final class Logits {
      * @throws IllegalArgumentException if the input does not fit the model (DL4J's message)
      */
     public static INDArray of(ComputationGraph model, INDArray input) {
-        ComputationGraphConfiguration conf = model.getConfiguration();
-        String out = conf.getNetworkOutputs().get(0);
-        String in = conf.getVertexInputs().get(out).get(0);
-        INDArray h = model.feedForward(new INDArray[]{input}, false).get(in);
-        Layer fc = model.getLayer(out);
-        return h.reshape('c', h.size(0), h.length() / h.size(0)).mmul(fc.getParam("W")).addiRowVector(fc.getParam("b"));
+        Layer fc = model.getLayer(model.getConfiguration().getNetworkOutputs().get(0));
+        return Features.of(model, input).mmul(fc.getParam("W")).addiRowVector(fc.getParam("b"));
     }
 }

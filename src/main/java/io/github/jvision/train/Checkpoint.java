@@ -39,9 +39,11 @@ public record Checkpoint(ComputationGraph net, Meta meta) {
      * @param config  the training configuration
      * @param epochs  completed epochs
      * @param history one entry per completed epoch
+     * @param fineTune the pretrained weights the run started from and how, or null for a run from scratch
      */
     public record Meta(String model, ModelOptions options, List<String> classes, float[] mean, float[] std,
-                       String dataset, TrainConfig config, int epochs, List<EpochStats> history) {
+                       String dataset, TrainConfig config, int epochs, List<EpochStats> history,
+                       FineTune.Plan fineTune) {
     }
 
     /**

@@ -4,7 +4,12 @@ import io.github.jvision.weights.LoadReport;
 import io.github.jvision.weights.ModelWeights;
 import io.github.jvision.weights.StateDict;
 import io.github.jvision.weights.WeightsMismatchException;
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +20,9 @@ import org.deeplearning4j.nn.conf.graph.FrozenVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fine-tuning a pretrained backbone: the model is built for the new task's K classes (its
@@ -22,7 +30,112 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * classifier, and the early layers can be frozen.
  */
 public final class FineTune {
+    private static final Logger log = LoggerFactory.getLogger(FineTune.class);
+    /**
+     * {@link Plan#freezeUntil} value that freezes every layer but the classifier: a linear probe
+     * (no torchvision module of the models is named so).
+     */
+    public static final String BACKBONE = "backbone";
+
     private FineTune() {
+    }
+
+    /**
+     * How a training run starts from pretrained weights (torchvision's fine-tuning recipe, in
+     * options): the model is built for the data set's classes, the weights are loaded into all
+     * but the classifier ({@link #loadBackbone}), the layers up to {@code freezeUntil} are frozen,
+     * and unfrozen after {@code unfreezeAfter} epochs.
+     *
+     * @param weights         weights file (.pth, .pt or .safetensors; torchvision's or timm's names)
+     * @param freezeUntil     module path to freeze up to and including ({@link #freezeUntil}), or
+     *                        {@link #BACKBONE} for all but the classifier, or null to train all
+     * @param unfreezeAfter   epochs after which the frozen layers train too; 0 for never
+     * @param backboneLrScale the backbone's learning rate relative to the classifier's, in (0, 1]
+     *                        (1 for one rate throughout; 0.1 is a common choice)
+     */
+    public record Plan(Path weights, String freezeUntil, int unfreezeAfter, double backboneLrScale) {
+        public Plan {
+            if (weights == null) {
+                throw new IllegalArgumentException("fine-tuning needs a weights file");
+            }
+            if (unfreezeAfter < 0) {
+                throw new IllegalArgumentException("unfreeze-after must be >= 0 epochs (0: never); got " + unfreezeAfter);
+            }
+            if (!(backboneLrScale > 0 && backboneLrScale <= 1)) {
+                throw new IllegalArgumentException("backbone learning-rate scale must be in (0, 1]; got " + backboneLrScale);
+            }
+        }
+    }
+
+    /**
+     * Builds {@code model} for {@code options} (the new task's classes), configured for training
+     * with the backbone's learning rate scaled, frozen as planned, and filled with the plan's
+     * weights in all but the classifier.
+     *
+     * @throws IOException              if the weights file cannot be read
+     * @throws WeightsMismatchException if a backbone key does not fit (every one listed)
+     * @throws IllegalArgumentException if the plan names no layer of the model
+     */
+    public static ComputationGraph network(String model, ModelOptions options, TrainConfig config, int stepsPerEpoch,
+                                           Plan plan) throws IOException {
+        StateDict weights = ModelWeights.read(plan.weights());
+        ComputationGraphConfiguration conf = Models.configure(model, options);
+        Trainer.configure(conf, config, stepsPerEpoch, plan.backboneLrScale());
+        if (plan.freezeUntil() != null) {
+            List<String> frozen = plan.freezeUntil().equals(BACKBONE) ? freezeBackbone(conf)
+                    : freezeUntil(conf, plan.freezeUntil());
+            log.info("frozen: {} layers, {} .. {}", frozen.size(), frozen.get(0), frozen.get(frozen.size() - 1));
+        }
+        Nd4j.getRandom().setSeed(config.seed());
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        LoadReport r = loadBackbone(net, weights);
+        log.info("loaded {} tensors from {}; new classifier: {}", r.loaded().size(), plan.weights(), r.missing());
+        return net;
+    }
+
+    /**
+     * Freezes every layer but the network's classifiers (their inputs and all they depend on), for
+     * a linear probe on the pretrained features.
+     *
+     * @return the frozen layers, in the order they were built
+     */
+    public static List<String> freezeBackbone(ComputationGraphConfiguration conf) {
+        List<String> frozen = new ArrayList<>();
+        for (String out : conf.getNetworkOutputs()) {
+            for (String in : conf.getVertexInputs().get(out)) {
+                frozen.addAll(freezeUntil(conf, in));
+            }
+        }
+        return frozen.stream().distinct().toList();
+    }
+
+    /** @return whether any layer or vertex of {@code net} is frozen */
+    public static boolean hasFrozen(ComputationGraph net) {
+        return net.getConfiguration().getVertices().values().stream().anyMatch(v -> v instanceof FrozenVertex
+                || v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FrozenLayer);
+    }
+
+    /**
+     * A copy of {@code net} with every frozen layer and vertex trainable again, with the same
+     * parameters, BN statistics and iteration count (the learning-rate schedule goes on). The
+     * optimizer state starts afresh, as when a PyTorch user builds a new optimizer after
+     * unfreezing; the unfrozen layers train with the learning rate configured before freezing.
+     */
+    public static ComputationGraph unfreeze(ComputationGraph net) {
+        ComputationGraphConfiguration conf = net.getConfiguration().clone();
+        for (var e : conf.getVertices().entrySet()) {
+            if (e.getValue() instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FrozenLayer f) {
+                lv.getLayerConf().setLayer(f.getLayer());
+            } else if (e.getValue() instanceof FrozenVertex f) {
+                e.setValue(f.getUnderlying());
+            }
+        }
+        ComputationGraph out = new ComputationGraph(conf);
+        out.init(net.params().dup(), false);
+        out.getConfiguration().setIterationCount(net.getIterationCount()); // init starts the counts afresh
+        out.getConfiguration().setEpochCount(net.getEpochCount());
+        return out;
     }
 
     /**
@@ -55,7 +168,9 @@ public final class FineTune {
             GraphVertex vertex = conf.getVertices().get(v);
             if (vertex instanceof LayerVertex lv) {
                 if (!(lv.getLayerConf().getLayer() instanceof FrozenLayer)) {
-                    lv.getLayerConf().setLayer(new FrozenLayer(lv.getLayerConf().getLayer()));
+                    FrozenLayer f = new FrozenLayer(lv.getLayerConf().getLayer());
+                    f.setLayerName(v); // DL4J's constructor leaves it unset, and a saved graph then fails to load
+                    lv.getLayerConf().setLayer(f);
                 }
             } else if (!(vertex instanceof FrozenVertex)) {
                 conf.getVertices().put(v, new FrozenVertex(vertex));

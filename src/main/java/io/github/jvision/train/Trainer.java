@@ -65,20 +65,27 @@ public final class Trainer {
     /**
      * One training run.
      *
-     * @param model   registry name
-     * @param train   training split
-     * @param test    evaluation split
-     * @param mean    per-channel normalisation mean
-     * @param std     per-channel normalisation standard deviation
-     * @param config  training configuration
-     * @param out     output directory
-     * @param resume  continue from {@code out/checkpoint.zip} if present
+     * @param model     registry name
+     * @param train     training split
+     * @param test      evaluation split
+     * @param mean      per-channel normalisation mean
+     * @param std       per-channel normalisation standard deviation
+     * @param config    training configuration
+     * @param out       output directory
+     * @param resume    continue from {@code out/checkpoint.zip} if present
      * @param auxLogits build and train the auxiliary classifiers of GoogLeNet or Inception v3
      *                  ({@link ModelOptions#auxLogits()}); evaluation uses the main one
+     * @param fineTune  start from pretrained weights as planned, or null to start from scratch
      */
     public record Run(String model, ImageDataset train, ImageDataset test, float[] mean, float[] std,
-                      TrainConfig config, Path out, boolean resume, boolean auxLogits) {
-        /** A run without auxiliary classifiers. */
+                      TrainConfig config, Path out, boolean resume, boolean auxLogits, FineTune.Plan fineTune) {
+        /** A run from scratch. */
+        public Run(String model, ImageDataset train, ImageDataset test, float[] mean, float[] std,
+                   TrainConfig config, Path out, boolean resume, boolean auxLogits) {
+            this(model, train, test, mean, std, config, out, resume, auxLogits, null);
+        }
+
+        /** A run from scratch without auxiliary classifiers. */
         public Run(String model, ImageDataset train, ImageDataset test, float[] mean, float[] std,
                    TrainConfig config, Path out, boolean resume) {
             this(model, train, test, mean, std, config, out, resume, false);
@@ -108,19 +115,27 @@ public final class Trainer {
      * {@code weight_decay} would decay those too.
      */
     public static void configure(ComputationGraphConfiguration conf, TrainConfig c, int stepsPerEpoch) {
-        long total = (long) c.epochs() * stepsPerEpoch;
-        long warmup = Math.min(total - 1, Math.round(c.warmupEpochs() * stepsPerEpoch));
-        ISchedule lr = new WarmupCosineSchedule(c.lr(), warmup, total);
-        IUpdater updater = c.optimizer() == TrainConfig.Optimizer.SGD
-                ? new Nesterovs(lr, c.momentum()) : new Adam(lr);
+        configure(conf, c, stepsPerEpoch, 1);
+    }
+
+    /**
+     * As {@link #configure(ComputationGraphConfiguration, TrainConfig, int)}, with every layer but
+     * the classifiers (the network's outputs) at {@code backboneLrScale} times the learning rate,
+     * as PyTorch users do with one parameter group per learning rate.
+     */
+    public static void configure(ComputationGraphConfiguration conf, TrainConfig c, int stepsPerEpoch,
+                                 double backboneLrScale) {
+        IUpdater head = updater(c, stepsPerEpoch, 1);
+        IUpdater backbone = backboneLrScale == 1 ? head : updater(c, stepsPerEpoch, backboneLrScale);
         List<Regularization> reg = c.weightDecay() == 0 ? List.of()
                 : List.of(c.optimizer() == TrainConfig.Optimizer.SGD
                 ? new L2Regularization(c.weightDecay()) : new WeightDecay(c.weightDecay(), true));
         conf.getDefaultConfiguration().setSeed(c.seed());
-        for (var v : conf.getVertices().values()) {
-            if (v instanceof LayerVertex lv) {
+        for (var v : conf.getVertices().entrySet()) {
+            if (v.getValue() instanceof LayerVertex lv) {
                 lv.getLayerConf().setSeed(c.seed());
                 if (lv.getLayerConf().getLayer() instanceof BaseLayer layer) {
+                    IUpdater updater = conf.getNetworkOutputs().contains(v.getKey()) ? head : backbone;
                     layer.setIUpdater(updater);
                     layer.setBiasUpdater(updater);
                     layer.setRegularization(new ArrayList<>(reg));
@@ -128,6 +143,14 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    /** SGD with Nesterov momentum or Adam, on warm-up then cosine decay from {@code scale} times the peak rate. */
+    private static IUpdater updater(TrainConfig c, int stepsPerEpoch, double scale) {
+        long total = (long) c.epochs() * stepsPerEpoch;
+        long warmup = Math.min(total - 1, Math.round(c.warmupEpochs() * stepsPerEpoch));
+        ISchedule lr = new WarmupCosineSchedule(scale * c.lr(), warmup, total);
+        return c.optimizer() == TrainConfig.Optimizer.SGD ? new Nesterovs(lr, c.momentum()) : new Adam(lr);
     }
 
     /** @return a freshly initialised network for {@code model}, configured for training */
@@ -154,13 +177,18 @@ public final class Trainer {
         State s = start(run);
         Metrics.Report test = null;
         for (int epoch = s.history.size(); epoch < s.config.epochs(); epoch++) {
+            if (s.fineTune != null && s.fineTune.unfreezeAfter() > 0 && epoch >= s.fineTune.unfreezeAfter()
+                    && FineTune.hasFrozen(s.net)) {
+                log.info("unfreezing all layers after epoch {}", epoch);
+                s.net = FineTune.unfreeze(s.net);
+            }
             EpochStats stats = trainEpoch(run, s, epoch, listener);
             test = Evaluator.evaluate(s.net, s.options, run.test(), run.mean(), run.std(), EVAL_BATCH);
             stats = new EpochStats(stats.epoch(), stats.trainLoss(), test.loss(), test.top1(), test.top5(), stats.lr(),
                     stats.trainSeconds(), stats.imagesPerSec());
             s.history.add(stats);
             s.checkpoint = new Checkpoint(s.net, new Checkpoint.Meta(run.model(), s.options, run.train().classes(),
-                    run.mean(), run.std(), run.train().name(), s.config, epoch + 1, List.copyOf(s.history)));
+                    run.mean(), run.std(), run.train().name(), s.config, epoch + 1, List.copyOf(s.history), s.fineTune));
             s.checkpoint.save(run.out().resolve(CHECKPOINT));
             writeLog(run.out(), s.history);
             log.info("epoch {}: {}", epoch + 1, stats);
@@ -182,6 +210,7 @@ public final class Trainer {
         ComputationGraph net;
         TrainConfig config;
         ModelOptions options;
+        FineTune.Plan fineTune;
         List<EpochStats> history = new ArrayList<>();
         Checkpoint checkpoint;
     }
@@ -197,6 +226,7 @@ public final class Trainer {
         s.options = new ModelOptions(train.classes().size(), train.channels(), train.height(), train.width(),
                 run.auxLogits());
         s.config = run.config();
+        s.fineTune = run.fineTune();
         Path file = run.out().resolve(CHECKPOINT);
         Files.createDirectories(run.out());
         if (run.resume() && Files.exists(file)) {
@@ -209,10 +239,15 @@ public final class Trainer {
                         cp.meta().config(), s.config);
             }
             s.config = cp.meta().config();
+            if (cp.meta().fineTune() != null) {
+                s.fineTune = cp.meta().fineTune();
+            }
             s.net = cp.net();
             s.history.addAll(cp.meta().history());
             s.checkpoint = cp;
             log.info("resuming {} after epoch {}", run.model(), cp.meta().epochs());
+        } else if (s.fineTune != null) {
+            s.net = FineTune.network(run.model(), s.options, s.config, steps(train, s.config), s.fineTune);
         } else {
             s.net = newNetwork(run.model(), s.options, s.config, steps(train, s.config));
         }
@@ -249,7 +284,9 @@ public final class Trainer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         s.net.incrementEpochCount();
-        double lr = s.net.getLayer(0).conf().getLayer() instanceof BaseLayer b
+        // the classifier's rate (the backbone's may be scaled, or frozen)
+        String head = s.net.getConfiguration().getNetworkOutputs().get(0);
+        double lr = s.net.getLayer(head).conf().getLayer() instanceof BaseLayer b
                 ? b.getIUpdater().getLearningRate(s.net.getIterationCount() - 1, epoch) : Double.NaN;
         return new EpochStats(epoch + 1, lossSum / steps, Double.NaN, Double.NaN, Double.NaN, lr, seconds,
                 train.size() / seconds);
@@ -293,6 +330,7 @@ public final class Trainer {
         m.put("per_class_accuracy", test.perClassAccuracy());
         m.put("confusion_matrix", test.confusion());
         m.put("config", s.config);
+        m.put("fine_tune", s.fineTune);
         m.put("backend", Backend.describe());
         AtomicFiles.writeString(run.out().resolve("metrics.json"),
                 Checkpoint.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");

@@ -1,5 +1,7 @@
 package io.github.jvision.weights;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,6 +37,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class ModelWeights {
     private static final String BATCHES_TRACKED = "num_batches_tracked";
+    /**
+     * Auxiliary classifiers of GoogLeNet and Inception v3: torchvision's files carry them, and
+     * torchvision drops them for inference and fine-tuning, as {@link #read} does.
+     */
+    private static final String[] AUX_HEADS = {"aux1.", "aux2.", "AuxLogits."};
 
     private ModelWeights() {
     }
@@ -84,6 +91,17 @@ public final class ModelWeights {
         long[] torchShape() {
             return layout.torchShape(param().shape());
         }
+    }
+
+    /**
+     * Reads a weights file ({@link StateDict#read}) into torchvision's names for a jvision model
+     * without auxiliary classifiers: timm's names are mapped ({@link TimmNames}), and the
+     * auxiliary classifiers' keys ({@code aux1.}, {@code aux2.}, {@code AuxLogits.}) are dropped.
+     *
+     * @throws IOException as {@link StateDict#read} does
+     */
+    public static StateDict read(Path file) throws IOException {
+        return TimmNames.toTorchvision(StateDict.read(file)).without(AUX_HEADS);
     }
 
     /**

@@ -44,6 +44,26 @@ class ForwardCommandTest {
     }
 
     /**
+     * {@code forward --features} writes the pooled embeddings: torchvision's classifier applied to
+     * them ({@code fc.weight}, {@code fc.bias} from its file) gives torchvision's logits, which fixes
+     * them (fc's 1000x512 weight has full column rank).
+     */
+    @Test
+    void writesThePooledFeaturesTorchvisionsClassifierReads() throws Exception {
+        Path out = tmp.resolve("features.npy");
+        MainTest.Result r = run("forward", "--model", "resnet18", "--features", "--weights",
+                FIXTURES.resolve("resnet18.pth").toString(), "--input", FIXTURES.resolve("resnet18.input.npy").toString(),
+                "--output", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        INDArray features = Nd4j.createFromNpyFile(out.toFile());
+        assertArrayEquals(new long[]{2, 512}, features.shape());
+        var sd = io.github.jvision.weights.StateDict.read(FIXTURES.resolve("resnet18.pth")).tensors();
+        INDArray logits = features.mmul(sd.get("fc.weight").transpose()).addiRowVector(sd.get("fc.bias"));
+        INDArray expected = Nd4j.createFromNpyFile(FIXTURES.resolve("resnet18.logits.npy").toFile());
+        assertTrue(Transforms.abs(logits.sub(expected)).maxNumber().doubleValue() < 1e-4);
+    }
+
+    /**
      * predict with torchvision's weights and a sidecar: the top-5 classes of a real photograph equal
      * torchvision's through its ImageClassification preprocessing (resize 256, crop 224, normalise).
      */

@@ -91,6 +91,74 @@ class FineTuneTest {
         assertTrue(e.getMessage().contains("no layer named layer9"), e.getMessage());
     }
 
+    @Test
+    void unfreezingKeepsEveryTensorAndTrainsTheFrozenLayers() {
+        StateDict sd = pretrained("resnet20");
+        ComputationGraph net = frozenUntilLayer2(new java.util.ArrayList<>());
+        FineTune.loadBackbone(net, sd);
+        net.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1)));
+        assertTrue(FineTune.hasFrozen(net));
+
+        ComputationGraph open = FineTune.unfreeze(net);
+        assertTrue(!FineTune.hasFrozen(open));
+        assertEquals(ModelWeights.stateDict(net).tensors(), ModelWeights.stateDict(open).tensors(),
+                "parameters and BN statistics carried over");
+        assertEquals(net.getIterationCount(), open.getIterationCount(), "the schedule goes on");
+        INDArray conv1 = open.getLayer("conv1").getParam("W").dup();
+        INDArray mean = open.getLayer("layer1.0.bn1").getParam("mean").dup();
+        open.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1)));
+        assertNotEquals(conv1, open.getLayer("conv1").getParam("W"), "conv1 trains after unfreezing");
+        assertNotEquals(mean, open.getLayer("layer1.0.bn1").getParam("mean"), "BN statistics update again");
+    }
+
+    @Test
+    void aLinearProbeFreezesAllButTheClassifier() {
+        ComputationGraphConfiguration conf = Models.configure("resnet20", TASK);
+        List<String> frozen = FineTune.freezeBackbone(conf);
+        List<String> layers = conf.getVertices().entrySet().stream()
+                .filter(e -> e.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex)
+                .map(Map.Entry::getKey).filter(n -> !n.equals("fc")).sorted().toList();
+        assertEquals(layers, frozen.stream().sorted().toList());
+    }
+
+    /**
+     * With a zero velocity, one Nesterov step moves a parameter by (1 + momentum) * lr * gradient;
+     * on the same batch from the same start, a backbone at 0.1 x lr moves exactly 0.1 times as far
+     * and the classifier as far as before.
+     */
+    @Test
+    void theBackboneLearnsAtTheScaledRate() {
+        TrainConfig c = new TrainConfig(1, 8, 0.05, TrainConfig.Optimizer.SGD, 0.9, 0, 0, 0, 1, "none", 1);
+        DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1));
+        INDArray start = null;
+        Map<String, INDArray> delta = new HashMap<>();
+        for (double scale : new double[]{1, 0.1}) {
+            ComputationGraphConfiguration conf = Models.configure("resnet20", TASK);
+            Trainer.configure(conf, c, 10, scale);
+            ComputationGraph net = new ComputationGraph(conf);
+            net.init();
+            if (start == null) {
+                start = net.params().dup();
+            }
+            net.setParams(start);
+            Map<String, INDArray> before = snapshot(net);
+            net.fit(batch);
+            Map<String, INDArray> after = snapshot(net);
+            for (String p : List.of("conv1/W", "layer3.2.conv2/W", "fc/W")) {
+                delta.put(p + "@" + scale, after.get(p).sub(before.get(p)));
+            }
+        }
+        for (String p : List.of("conv1/W", "layer3.2.conv2/W")) {
+            INDArray full = delta.get(p + "@1.0");
+            assertTrue(full.norm2Number().doubleValue() > 0, p + " moved");
+            assertEquals(0, full.mul(0.1).sub(delta.get(p + "@0.1")).norm2Number().doubleValue(),
+                    1e-4 * full.norm2Number().doubleValue(), p + " moves 0.1 times as far");
+        }
+        INDArray head = delta.get("fc/W@1.0");
+        assertEquals(0, head.sub(delta.get("fc/W@0.1")).norm2Number().doubleValue(),
+                1e-4 * head.norm2Number().doubleValue(), "the classifier's rate is unchanged");
+    }
+
     private static Map<String, INDArray> snapshot(ComputationGraph net) {
         Map<String, INDArray> out = new HashMap<>();
         for (Layer l : net.getLayers()) {

@@ -101,6 +101,55 @@ class TrainerTest {
         assertEquals(straight.test().top1(), resumed.test().top1(), 0.002);
     }
 
+    /**
+     * A fine-tuning run: frozen up to layer1 for one epoch (those tensors stay the file's, bit for
+     * bit), then unfrozen; interrupted after the first epoch and resumed, it ends where an
+     * uninterrupted run ends.
+     */
+    @Test
+    void fineTuningFreezesThenUnfreezesAndResumes() throws Exception {
+        var pretrained = io.github.jvision.models.Models.create("resnet20",
+                new io.github.jvision.models.ModelOptions(10, 1, 28), 5);
+        Path weights = out.resolve("pretrained.safetensors");
+        io.github.jvision.weights.SafeTensors.write(weights, io.github.jvision.weights.ModelWeights.stateDict(pretrained));
+        var file = io.github.jvision.weights.SafeTensors.read(weights).tensors();
+        var plan = new FineTune.Plan(weights, "layer1", 1, 0.1);
+        ImageDataset task = train.head(2048).select(List.of(5, 7, 9));
+        ImageDataset taskTest = test.select(List.of(5, 7, 9));
+        TrainConfig c = config(2, 0.05, "sgd");
+
+        var straight = Trainer.train(new Trainer.Run("resnet20", task, taskTest, MEAN, STD, c, out.resolve("a"), false,
+                false, plan), new Trainer.Listener() {
+        });
+        Path b = out.resolve("b");
+        var crash = new RuntimeException("simulated crash");
+        assertSame(crash, assertThrows(RuntimeException.class, () -> Trainer.train(new Trainer.Run("resnet20", task,
+                taskTest, MEAN, STD, c, b, false, false, plan), new Trainer.Listener() {
+            @Override
+            public void epochEnd(EpochStats s, Metrics.Report t, List<EpochStats> h) {
+                throw crash;
+            }
+        })));
+        Checkpoint first = Checkpoint.load(b.resolve(Trainer.CHECKPOINT));
+        assertEquals(plan, first.meta().fineTune());
+        assertEquals(List.of("Sandal", "Sneaker", "Ankle boot"), first.meta().classes());
+        var afterOne = io.github.jvision.weights.ModelWeights.stateDict(first.net()).tensors();
+        for (String k : List.of("conv1.weight", "bn1.running_mean", "layer1.2.conv2.weight", "layer1.2.bn2.running_var")) {
+            assertEquals(file.get(k), afterOne.get(k), k + " frozen in epoch 1");
+        }
+        assertNotEquals(file.get("layer2.0.conv1.weight"), afterOne.get("layer2.0.conv1.weight"), "layer2 trains");
+
+        var resumed = Trainer.train(new Trainer.Run("resnet20", task, taskTest, MEAN, STD, c, b, true, false, plan),
+                new Trainer.Listener() {
+                });
+        var end = io.github.jvision.weights.ModelWeights.stateDict(resumed.checkpoint().net()).tensors();
+        assertFalse(FineTune.hasFrozen(resumed.checkpoint().net()));
+        assertNotEquals(file.get("conv1.weight"), end.get("conv1.weight"), "conv1 trains in epoch 2");
+        double diff = straight.checkpoint().net().params().sub(resumed.checkpoint().net().params()).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-5, "parameters after resume differ by " + diff);
+        assertEquals(straight.test().top1(), resumed.test().top1(), 0.002);
+    }
+
     /** GoogLeNet with its two auxiliary classifiers trains (three outputs, one label set) and evaluates the main one. */
     @Test
     void auxiliaryClassifiersTrain() throws Exception {

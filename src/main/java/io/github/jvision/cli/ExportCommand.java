@@ -1,0 +1,50 @@
+package io.github.jvision.cli;
+
+import io.github.jvision.image.Interpolation;
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.train.Checkpoint;
+import io.github.jvision.weights.ModelWeights;
+import io.github.jvision.weights.Preprocessing;
+import io.github.jvision.weights.SafeTensors;
+import io.github.jvision.weights.WeightsMeta;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jvision export}: a checkpoint's weights as safetensors with torchvision's keys, plus the sidecar metadata. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a checkpoint's weights as .safetensors with torchvision's keys (loadable by PyTorch, "
+                + "jvision finetune, predict and forward) and its metadata (size, mean/std, classes) as the sidecar .json.")
+final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, description = "Checkpoint written by jvision train or finetune.")
+    Path checkpoint;
+
+    @Option(names = "--output", required = true, description = "Output .safetensors file; the metadata goes next to it as .json.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Checkpoint cp = Checkpoint.load(checkpoint);
+        Checkpoint.Meta m = cp.meta();
+        ModelOptions o = m.options();
+        if (o.imageHeight() != o.imageWidth()) {
+            throw new IllegalArgumentException(checkpoint + ": trained on " + o.imageHeight() + "x" + o.imageWidth()
+                    + " images; the metadata describes square inputs only");
+        }
+        // the training images were resized to the model's size as a whole, which for square images is
+        // a resize of the shorter side followed by a centre crop of the same size
+        var prep = new Preprocessing(o.imageHeight(), o.imageHeight(), Interpolation.BILINEAR, m.mean(), m.std());
+        SafeTensors.write(output, ModelWeights.stateDict(cp.net()));
+        Path sidecar = WeightsMeta.sidecar(output);
+        new WeightsMeta(prep, m.classes(), "jvision " + m.model() + " trained on " + m.dataset() + ", " + m.epochs()
+                + " epochs").write(sidecar);
+        spec.commandLine().getOut().printf("%s: wrote %s and %s%n", m.model(), output, sidecar);
+        return 0;
+    }
+}

@@ -1,0 +1,161 @@
+package io.github.jvision.cli;
+
+import io.github.jvision.augment.Augmentations;
+import io.github.jvision.eval.Metrics;
+import io.github.jvision.train.EpochStats;
+import io.github.jvision.train.TrainConfig;
+import io.github.jvision.train.Trainer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The training options shared by train and finetune, and the run with its progress output. */
+final class TrainOptions {
+    @Option(names = "--epochs", required = true, description = "Epochs to train.")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.1", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (Nesterov momentum) or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing epsilon (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
+
+    @Option(names = "--warmup-epochs", defaultValue = "0.1", description = "Linear warm-up epochs before cosine decay (default: ${DEFAULT-VALUE}).")
+    double warmupEpochs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--augment", defaultValue = "none",
+            description = "Augmentation spec: none, crop-flip, flip, rrc, rand-mM-nN, trivialaugment, autoaugment, erase-P, joined by + (e.g. crop-flip+rand-m9-n2; default: ${DEFAULT-VALUE}).")
+    String augment;
+
+    @Option(names = "--mixup", defaultValue = "0", description = "MixUp alpha, lambda ~ Beta(alpha, alpha); 0 for none (torchvision's recipe: 0.2).")
+    double mixup;
+
+    @Option(names = "--cutmix", defaultValue = "0", description = "CutMix alpha; 0 for none (torchvision's recipe: 1.0). With --mixup too, one of the two per batch.")
+    double cutmix;
+
+    @Option(names = "--workers", description = "Threads preparing batches (default: 1 per 2 cores).")
+    Integer workers;
+
+    @Option(names = "--limit", description = "Use only the first N training images (quick runs).")
+    Integer limit;
+
+    @Option(names = "--out", description = "Output directory (default: runs/MODEL).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
+    boolean resume;
+
+    @Option(names = "--no-progress", description = "No progress bar (one line per epoch).")
+    boolean noProgress;
+
+    /** @return the training configuration the options give; an invalid one fails here, before any data is read */
+    TrainConfig config() {
+        var config = new TrainConfig(epochs, batchSize, lr, TrainConfig.Optimizer.parse(optimizer), momentum,
+                weightDecay, labelSmoothing, warmupEpochs, seed, augment,
+                workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), mixup, cutmix);
+        Augmentations.parse(augment, 1, 1); // fail early on a bad spec
+        if (limit != null && limit < 1) {
+            throw new IllegalArgumentException("--limit must be at least 1; got " + limit);
+        }
+        return config;
+    }
+
+    /** @return the output directory: --out, or runs/NAME */
+    Path out(String name) {
+        return out != null ? out : Path.of("runs", name);
+    }
+
+    /** Runs training with a progress bar and plots, then prints the final metrics. */
+    void run(Trainer.Run run, PrintWriter printer, DatasetOptions.Loaded data) throws java.io.IOException {
+        if (!data.skipped().isEmpty()) {
+            printer.printf("skipped %d unreadable image files:%n", data.skipped().size());
+            data.skipped().forEach(f -> printer.println("  " + f));
+        }
+        Trainer.Result result;
+        try (Progress progress = new Progress(printer, !noProgress, run.out())) {
+            result = Trainer.train(run, progress);
+        }
+        printer.printf("%s on %s: test top-1 %.2f%%, top-5 %.2f%%, %d epochs, %.0f s training; wrote %s%n", run.model(),
+                run.train().name(), 100 * result.test().top1(), 100 * result.test().top5(),
+                result.checkpoint().meta().epochs(), result.trainSeconds(), run.out());
+    }
+
+    /** Progress bar per epoch, a line per epoch, and the plots. */
+    static final class Progress implements Trainer.Listener, AutoCloseable {
+        private final PrintWriter out;
+        private final boolean bars;
+        private final Path dir;
+        private ProgressBar bar;
+        private int steps;
+
+        Progress(PrintWriter out, boolean bars, Path dir) {
+            this.out = out;
+            this.bars = bars;
+            this.dir = dir;
+        }
+
+        @Override
+        public void epochStart(int epoch, int epochs, int steps) {
+            this.steps = steps;
+            if (bars) {
+                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+            }
+        }
+
+        @Override
+        public void step(int step, double loss, double imagesPerSec) {
+            if (bar != null) {
+                bar.stepTo(step);
+                bar.setExtraMessage(String.format(" loss %.4f, %.0f img/s", loss, imagesPerSec));
+                if (step == steps) {
+                    close();
+                    System.err.println("evaluating on the test split...");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+
+        @Override
+        public void epochEnd(EpochStats s, Metrics.Report test, List<EpochStats> history) {
+            close();
+            out.printf("epoch %d: train loss %.4f, test loss %.4f, top-1 %.2f%%, top-5 %.2f%%, %.0f s, %.0f img/s%n",
+                    s.epoch(), s.trainLoss(), s.testLoss(), 100 * s.testTop1(), 100 * s.testTop5(), s.trainSeconds(),
+                    s.imagesPerSec());
+            try {
+                Plots.curves(history, dir);
+                Plots.confusion(test, dir.resolve("confusion.png"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}
