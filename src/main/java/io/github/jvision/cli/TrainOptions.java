@@ -145,6 +145,11 @@ final class TrainOptions {
         }
 
         @Override
+        public void unfrozen(int epoch) {
+            out.printf("epoch %d: the frozen layers train from now on%n", epoch);
+        }
+
+        @Override
         public void epochEnd(EpochStats s, Metrics.Report test, List<EpochStats> history) {
             close();
             out.printf("epoch %d: train loss %.4f, test loss %.4f, top-1 %.2f%%, top-5 %.2f%%, %.0f s, %.0f img/s%n",

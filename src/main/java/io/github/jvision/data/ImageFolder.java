@@ -112,9 +112,17 @@ public final class ImageFolder {
             }
             kept.add(labels.get(i));
         }
-        ImageDataset ds = new ImageDataset(root.getFileName().toString(), Arrays.copyOf(data, kept.size() * pixels),
+        ImageDataset ds = new ImageDataset(name(root), Arrays.copyOf(data, kept.size() * pixels),
                 kept.stream().mapToInt(Integer::intValue).toArray(), channels, size, size, classes);
         return new Loaded(ds, skipped);
+    }
+
+    /** "shoes/train" for {@code .../shoes/train}: the split folder alone would not say which data set. */
+    private static String name(Path root) {
+        Path abs = root.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        return parent == null || parent.getFileName() == null ? String.valueOf(abs.getFileName())
+                : parent.getFileName() + "/" + abs.getFileName();
     }
 
     private static List<Path> imageFiles(Path dir) throws IOException {

@@ -23,7 +23,8 @@ public final class Metrics {
     private long top5Hits;
     private long count;
     private double lossSum;
-    private boolean warned;
+    /** The warning below is given once per JVM: evaluation after every epoch would repeat it. */
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param classes number of classes K */
     public Metrics(int classes) {
@@ -97,9 +98,8 @@ public final class Metrics {
             return accuracy();
         }
         if (k >= classes) {
-            if (!warned) {
+            if (!WARNED.getAndSet(true)) {
                 log.warn("top-{} accuracy with {} classes is always 1", k, classes);
-                warned = true;
             }
             return count == 0 ? Double.NaN : 1.0;
         }

@@ -60,6 +60,10 @@ public final class Trainer {
 
         default void epochEnd(EpochStats stats, Metrics.Report test, List<EpochStats> history) {
         }
+
+        /** A fine-tuning run made its frozen layers trainable before epoch {@code epoch} (1-based). */
+        default void unfrozen(int epoch) {
+        }
     }
 
     /**
@@ -181,6 +185,7 @@ public final class Trainer {
                     && FineTune.hasFrozen(s.net)) {
                 log.info("unfreezing all layers after epoch {}", epoch);
                 s.net = FineTune.unfreeze(s.net);
+                listener.unfrozen(epoch + 1);
             }
             EpochStats stats = trainEpoch(run, s, epoch, listener);
             test = Evaluator.evaluate(s.net, s.options, run.test(), run.mean(), run.std(), EVAL_BATCH);

@@ -118,9 +118,15 @@ class TrainerTest {
         ImageDataset taskTest = test.select(List.of(5, 7, 9));
         TrainConfig c = config(2, 0.05, "sgd");
 
+        List<Integer> unfrozen = new ArrayList<>();
         var straight = Trainer.train(new Trainer.Run("resnet20", task, taskTest, MEAN, STD, c, out.resolve("a"), false,
                 false, plan), new Trainer.Listener() {
+            @Override
+            public void unfrozen(int epoch) {
+                unfrozen.add(epoch);
+            }
         });
+        assertEquals(List.of(2), unfrozen, "unfrozen before epoch 2");
         Path b = out.resolve("b");
         var crash = new RuntimeException("simulated crash");
         assertSame(crash, assertThrows(RuntimeException.class, () -> Trainer.train(new Trainer.Run("resnet20", task,
