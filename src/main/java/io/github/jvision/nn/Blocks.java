@@ -80,6 +80,7 @@ public final class Blocks {
                 .eps(norm.eps()).decay(norm.decay())
                 // store the running variance itself ("var", as PyTorch's running_var), not DL4J's default log10(std)
                 .useLogStd(false)
+                .activation(Activation.IDENTITY) // DL4J's BN ignores it; say so rather than inherit sigmoid
                 .build(), x);
         return act == Activation.IDENTITY ? y
                 : act(s, name + "_" + act.name().toLowerCase(Locale.ROOT), y, act);
