@@ -49,22 +49,56 @@ final class DatasetOptions {
      * @param defaultSize     image folders: side unless --image-size is given
      */
     Loaded load(int defaultChannels, int defaultSize) throws IOException {
-        Loaded all = FashionMnist.NAME.equals(dataset) ? fashionMnist(FashionMnist.Locator.standard(dataDir)) : directory(defaultChannels, defaultSize);
-        if (classes == null) {
-            return all;
+        if ((channels != null && channels != 1 && channels != 3) || (imageSize != null && imageSize < 1)) {
+            throw new IllegalArgumentException("--channels must be 1 or 3 and --image-size at least 1; got "
+                    + given());
         }
-        List<Integer> keep = new ArrayList<>();
-        for (String c : classes) {
-            keep.add(classIndex(all.train().classes(), c.strip()));
+        Loaded all = FashionMnist.NAME.equals(dataset) ? fashionMnist(FashionMnist.Locator.standard(dataDir))
+                : directory(defaultChannels, defaultSize);
+        if (classes != null) {
+            List<Integer> keep = new ArrayList<>();
+            for (String c : classes) {
+                keep.add(classIndex(all.train().classes(), c.strip()));
+            }
+            ImageDataset train = all.train().select(keep);
+            all = new Loaded(train, all.test().select(keep), isFolder() ? stats(train)[0] : all.mean(),
+                    isFolder() ? stats(train)[1] : all.std(), all.skipped());
         }
-        return new Loaded(all.train().select(keep), all.test().select(keep), all.mean(), all.std(), all.skipped());
+        for (ImageDataset split : List.of(all.train(), all.test())) {
+            if (split.size() == 0) {
+                throw new DatasetException(dataset + ": no readable images in " + split.name());
+            }
+        }
+        return all;
+    }
+
+    /** @return whether --dataset names an image folder (DIR/train/...) */
+    boolean isFolder() {
+        return !FashionMnist.NAME.equals(dataset) && Files.isDirectory(Path.of(dataset, "train"));
+    }
+
+    /**
+     * The training split's per-channel mean and std, the std floored at 1/255 so that a constant
+     * channel does not divide by zero.
+     */
+    private static float[][] stats(ImageDataset train) {
+        float[][] s = train.channelStats();
+        for (int c = 0; c < s[1].length; c++) {
+            s[1][c] = Math.max(s[1][c], 1 / 255f);
+        }
+        return s;
+    }
+
+    /** The --channels and --image-size options the user gave, for messages. */
+    private String given() {
+        return (channels != null ? "--channels " + channels + " " : "") + (imageSize != null ? "--image-size " + imageSize : "");
     }
 
     /** Fashion-MNIST's splits; the images are 1x28x28, and --channels / --image-size cannot change that. */
     private Loaded fashionMnist(FashionMnist.Locator locator) throws DatasetException {
         if ((channels != null && channels != 1) || (imageSize != null && imageSize != 28)) {
-            throw new IllegalArgumentException("Fashion-MNIST images are 1x28x28; --channels " + channels
-                    + " and --image-size " + imageSize + " apply to image folders only");
+            throw new IllegalArgumentException("Fashion-MNIST images are 1x28x28; " + given().strip()
+                    + " applies to image folders only (docs/scripts/fashion_mnist_folder.py writes Fashion-MNIST as one)");
         }
         FashionMnist.Splits s = FashionMnist.load(locator);
         float[] mean = {(float) FashionMnist.MEAN};
@@ -78,7 +112,12 @@ final class DatasetOptions {
             throw new DatasetException("unknown data set '" + dataset + "'; expected fashion-mnist or a directory");
         }
         if (!Files.isDirectory(dir.resolve("train"))) {
-            return fashionMnist(FashionMnist.Locator.only(dir));
+            try {
+                return fashionMnist(FashionMnist.Locator.only(dir));
+            } catch (DatasetException e) {
+                throw new DatasetException(dir + ": neither Fashion-MNIST's IDX files nor an image folder; expected "
+                        + "DIR/train/CLASS/* and DIR/val/CLASS/* images, or the four IDX files (" + e.getMessage() + ")");
+            }
         }
         Path test = Stream.of("val", "test").map(dir::resolve).filter(Files::isDirectory).findFirst()
                 .orElseThrow(() -> new DatasetException(dir + ": has train/ but neither val/ nor test/; expected "
@@ -92,7 +131,7 @@ final class DatasetOptions {
             throw new DatasetException(dir + ": train/ has classes " + tr.data().classes() + " but " + test.getFileName()
                     + "/ has " + te.data().classes());
         }
-        float[][] stats = tr.data().channelStats();
+        float[][] stats = stats(tr.data());
         List<String> skipped = new ArrayList<>(tr.skipped());
         skipped.addAll(te.skipped());
         return new Loaded(tr.data(), te.data(), stats[0], stats[1], skipped);

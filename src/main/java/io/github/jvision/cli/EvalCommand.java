@@ -33,13 +33,20 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checkpoint cp = Checkpoint.load(checkpoint);
         ModelOptions o = cp.meta().options();
-        var test = data.load(o.inChannels(), o.imageHeight()).test();
+        DatasetOptions.Loaded d = data.load(o.inChannels(), o.imageHeight());
+        var test = d.test();
+        if (test.channels() != o.inChannels() || test.height() != o.imageHeight() || test.width() != o.imageWidth()) {
+            throw new IllegalArgumentException(checkpoint + " takes " + o.inChannels() + "x" + o.imageHeight() + "x"
+                    + o.imageWidth() + " images; the data set has " + test.channels() + "x" + test.height() + "x"
+                    + test.width());
+        }
         if (!test.classes().equals(cp.meta().classes())) {
             throw new IllegalArgumentException(checkpoint + " classifies " + cp.meta().classes() + "; the data set has "
                     + test.classes() + " (see --classes)");
         }
         Metrics.Report r = Evaluator.evaluate(cp.net(), cp.meta().options(), test, cp.meta().mean(), cp.meta().std(), 256);
         var out = spec.commandLine().getOut();
+        d.skipped().forEach(f -> spec.commandLine().getErr().println("skipped " + f));
         if (json) {
             out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r));
             return 0;

@@ -30,6 +30,10 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!output.getFileName().toString().endsWith(".safetensors")) {
+            throw new IllegalArgumentException("--output " + output + ": expected a .safetensors file name (the "
+                    + "metadata goes next to it as .json)");
+        }
         Checkpoint cp = Checkpoint.load(checkpoint);
         Checkpoint.Meta m = cp.meta();
         ModelOptions o = m.options();
@@ -37,8 +41,9 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(checkpoint + ": trained on " + o.imageHeight() + "x" + o.imageWidth()
                     + " images; the metadata describes square inputs only");
         }
-        // the training images were resized to the model's size as a whole, which for square images is
-        // a resize of the shorter side followed by a centre crop of the same size
+        // training resized each image to the model's size as a whole; the sidecar can only say
+        // torchvision's "resize the shorter side, centre-crop", the same for images of that size
+        // and for squares up to the resize's antialiasing (docs/weights.md)
         var prep = new Preprocessing(o.imageHeight(), o.imageHeight(), Interpolation.BILINEAR, m.mean(), m.std());
         SafeTensors.write(output, ModelWeights.stateDict(cp.net()));
         Path sidecar = WeightsMeta.sidecar(output);

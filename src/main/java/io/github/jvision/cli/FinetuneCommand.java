@@ -53,7 +53,7 @@ final class FinetuneCommand implements Callable<Integer> {
     String freezeUntil;
 
     @Option(names = "--unfreeze-after", defaultValue = "0", paramLabel = "EPOCHS",
-            description = "Train the frozen layers too after this many epochs; 0 for never (default: ${DEFAULT-VALUE}).")
+            description = "Train the frozen layers too after this many epochs (fewer than --epochs); 0 for never (default: ${DEFAULT-VALUE}).")
     int unfreezeAfter;
 
     @Option(names = "--backbone-lr-scale", defaultValue = "1",
@@ -63,13 +63,14 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Architecture arch = Models.get(model);
-        var config = training.config();
+        var config = training.config(0.01);
         var plan = new FineTune.Plan(weights.toAbsolutePath(), freezeUntil, unfreezeAfter, backboneLrScale);
-        if (unfreezeAfter > 0 && freezeUntil == null) {
-            throw new IllegalArgumentException("--unfreeze-after needs --freeze-until");
-        }
+        checkPlan(arch, config.epochs());
         if (!Files.isRegularFile(weights)) {
             throw new java.nio.file.NoSuchFileException(weights + ": no such weights file");
+        }
+        if (meta != null && !Files.isRegularFile(meta)) {
+            throw new java.nio.file.NoSuchFileException(meta + ": no such weights metadata file (--meta)");
         }
         Optional<WeightsMeta> wm = meta != null ? Optional.of(WeightsMeta.read(meta)) : WeightsMeta.of(weights);
         Optional<Preprocessing> prep = wm.map(WeightsMeta::preprocessing);
@@ -81,13 +82,28 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         if (prep.isPresent() && prep.get().mean().length != d.train().channels()) {
             throw new IllegalArgumentException("the weights expect " + prep.get().mean().length + "-channel inputs; the "
-                    + "data set has " + d.train().channels() + " (see --channels)");
+                    + "data set has " + d.train().channels() + (data.isFolder() ? " (see --channels)" : ""));
         }
-        var train = training.limit == null ? d.train() : d.train().head(training.limit);
         String name = arch.modelName();
-        var run = new Trainer.Run(name, train, d.test(), prep.map(Preprocessing::mean).orElse(d.mean()),
-                prep.map(Preprocessing::std).orElse(d.std()), config, training.out(name), training.resume, false, plan);
+        var run = new Trainer.Run(name, training.limit(data, d.train()), d.test(),
+                prep.map(Preprocessing::mean).orElse(d.mean()), prep.map(Preprocessing::std).orElse(d.std()), config,
+                training.out(name + "-finetune"), training.resume, false, plan);
         training.run(run, spec.commandLine().getOut(), d);
         return 0;
+    }
+
+    /** The freezing options, checked against the model before any image is read. */
+    private void checkPlan(Architecture arch, int epochs) {
+        if (unfreezeAfter > 0 && freezeUntil == null) {
+            throw new IllegalArgumentException("--unfreeze-after needs --freeze-until");
+        }
+        if (unfreezeAfter >= epochs) {
+            throw new IllegalArgumentException("--unfreeze-after " + unfreezeAfter + " is not before the last of "
+                    + epochs + " epochs, so nothing would be unfrozen");
+        }
+        if (freezeUntil != null && !freezeUntil.equals(FineTune.BACKBONE)) {
+            var conf = Models.configure(arch.modelName(), io.github.jvision.models.ModelOptions.reference(arch));
+            FineTune.freezeUntil(conf, freezeUntil);
+        }
     }
 }

@@ -35,7 +35,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "Input .npy, [N, C, H, W] float32, already normalised.")
     Path input;
 
-    @Option(names = "--output", required = true, description = "Output .npy for the logits [N, K] float32.")
+    @Option(names = "--output", required = true, description = "Output .npy: the logits [N, K] float32, or with --features the embeddings [N, D].")
     Path output;
 
     @Option(names = "--features", description = "Write the embeddings [N, D] the classifier reads (pooled features) instead of the logits.")

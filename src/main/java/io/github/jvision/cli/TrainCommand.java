@@ -33,9 +33,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Architecture arch = Models.get(model);
-        var config = training.config();
+        var config = training.config(0.1);
         DatasetOptions.Loaded d = data.load(3, arch.nativeSize());
-        var train = training.limit == null ? d.train() : d.train().head(training.limit);
+        var train = training.limit(data, d.train());
         String name = arch.modelName();
         var run = new Trainer.Run(name, train, d.test(), d.mean(), d.std(), config, training.out(name), training.resume,
                 auxLogits);

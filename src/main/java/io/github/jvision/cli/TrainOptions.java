@@ -1,6 +1,7 @@
 package io.github.jvision.cli;
 
 import io.github.jvision.augment.Augmentations;
+import io.github.jvision.data.ImageDataset;
 import io.github.jvision.eval.Metrics;
 import io.github.jvision.train.EpochStats;
 import io.github.jvision.train.TrainConfig;
@@ -22,8 +23,8 @@ final class TrainOptions {
     @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.1", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--lr", description = "Peak learning rate (default: 0.1 for train, 0.01 for finetune).")
+    Double lr;
 
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (Nesterov momentum) or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer;
@@ -68,9 +69,12 @@ final class TrainOptions {
     @Option(names = "--no-progress", description = "No progress bar (one line per epoch).")
     boolean noProgress;
 
-    /** @return the training configuration the options give; an invalid one fails here, before any data is read */
-    TrainConfig config() {
-        var config = new TrainConfig(epochs, batchSize, lr, TrainConfig.Optimizer.parse(optimizer), momentum,
+    /**
+     * @param defaultLr the command's learning rate unless --lr is given
+     * @return the training configuration the options give; an invalid one fails here, before any data is read
+     */
+    TrainConfig config(double defaultLr) {
+        var config = new TrainConfig(epochs, batchSize, lr != null ? lr : defaultLr, TrainConfig.Optimizer.parse(optimizer), momentum,
                 weightDecay, labelSmoothing, warmupEpochs, seed, augment,
                 workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), mixup, cutmix);
         Augmentations.parse(augment, 1, 1); // fail early on a bad spec
@@ -83,6 +87,22 @@ final class TrainOptions {
     /** @return the output directory: --out, or runs/NAME */
     Path out(String name) {
         return out != null ? out : Path.of("runs", name);
+    }
+
+    /**
+     * @return the training split, or its first --limit images
+     * @throws IllegalArgumentException for --limit on an image folder, whose images are in class
+     *                                  order (the first N would be the first classes only)
+     */
+    ImageDataset limit(DatasetOptions data, ImageDataset train) {
+        if (limit == null) {
+            return train;
+        }
+        if (data.isFolder()) {
+            throw new IllegalArgumentException("--limit takes the first N images, which in an image folder (sorted by "
+                    + "class) are the first classes only; use --classes or a smaller folder");
+        }
+        return train.head(limit);
     }
 
     /** Runs training with a progress bar and plots, then prints the final metrics. */

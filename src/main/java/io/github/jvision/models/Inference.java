@@ -79,13 +79,22 @@ public final class Inference {
             }
             List<String> in = conf.getVertexInputs().get(e.getKey());
             String conv = in.size() == 1 ? in.get(0) : null;
-            if (conv != null && layerOf(conf.getVertices().get(conv)) instanceof ConvolutionLayer c
+            if (conv != null && layerOf(conf.getVertices().get(conv)) instanceof ConvolutionLayer c && foldable(c)
                     && identity(c.getActivationFn()) && consumers.get(conv) == 1
                     && !conf.getNetworkOutputs().contains(conv)) {
                 folds.add(new Fold(conv, e.getKey()));
             }
         }
         return folds;
+    }
+
+    /**
+     * Plain 2-D convolutions, and depthwise ones with one filter per channel: their weights' output
+     * axis is known. Other subclasses (transposed, separable, 1-D, 3-D convolutions) are left alone.
+     */
+    private static boolean foldable(ConvolutionLayer c) {
+        return c.getClass() == ConvolutionLayer.class
+                || c instanceof DepthwiseConvolution2D d && d.getDepthMultiplier() == 1;
     }
 
     /** Writes {@code conv} followed by {@code bn} (inference mode) into the bias-carrying {@code into}, in double precision. */

@@ -82,6 +82,9 @@ public record Summary(String model, long[] input, List<Row> layers) {
 
     /** @return trainable parameters of one layer configuration (BN running statistics excluded) */
     public static long trainableParams(Layer layer) {
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayer) {
+            return 0; // a frozen layer's parameters are not trained
+        }
         long n = layer.initializer().numParams(layer);
         if (layer instanceof BatchNormalization bn) {
             n -= 2 * bn.getNOut(); // running mean and variance are state, not parameters

@@ -17,17 +17,29 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  */
 public final class DropPathVertex extends ParameterFreeVertex {
     private final double p;
+    private final boolean frozen;
 
     /**
      * @param p drop probability per sample, in [0, 1)
      * @throws IllegalArgumentException if {@code p} is outside [0, 1)
      */
-    public DropPathVertex(@JsonProperty("p") double p) {
+    public DropPathVertex(double p) {
+        this(p, false);
+    }
+
+    /**
+     * @param p      drop probability per sample, in [0, 1)
+     * @param frozen the identity in training too, as torchvision's {@code StochasticDepth} in a
+     *               module put in {@code eval()} mode (a frozen block when fine-tuning)
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1)
+     */
+    public DropPathVertex(@JsonProperty("p") double p, @JsonProperty("frozen") boolean frozen) {
         super(1);
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("drop path probability must be in [0, 1); got " + p);
         }
         this.p = p;
+        this.frozen = frozen;
     }
 
     /** @return the drop probability */
@@ -35,25 +47,35 @@ public final class DropPathVertex extends ParameterFreeVertex {
         return p;
     }
 
+    /** @return whether it is the identity in training too */
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    /** @return this vertex with {@link #isFrozen()} set to {@code frozen} */
+    public DropPathVertex frozen(boolean frozen) {
+        return new DropPathVertex(p, frozen);
+    }
+
     @Override
     public DropPathVertex clone() {
-        return new DropPathVertex(p);
+        return new DropPathVertex(p, frozen);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DropPathVertex v && v.p == p;
+        return o instanceof DropPathVertex v && v.p == p && v.frozen == frozen;
     }
 
     @Override
     public int hashCode() {
-        return Double.hashCode(p);
+        return Double.hashCode(p) * 31 + Boolean.hashCode(frozen);
     }
 
     @Override
     public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
                                    boolean initializeParams, DataType dataType) {
-        return new DropPathVertexImpl(graph, name, idx, p, dataType);
+        return new DropPathVertexImpl(graph, name, idx, frozen ? 0 : p, dataType);
     }
 
     @Override

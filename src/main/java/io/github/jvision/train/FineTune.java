@@ -6,6 +6,7 @@ import io.github.jvision.weights.StateDict;
 import io.github.jvision.weights.WeightsMismatchException;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
+import io.github.jvision.nn.DropPathVertex;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -128,7 +129,7 @@ public final class FineTune {
             if (e.getValue() instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FrozenLayer f) {
                 lv.getLayerConf().setLayer(f.getLayer());
             } else if (e.getValue() instanceof FrozenVertex f) {
-                e.setValue(f.getUnderlying());
+                e.setValue(f.getUnderlying() instanceof DropPathVertex d ? d.frozen(false) : f.getUnderlying());
             }
         }
         ComputationGraph out = new ComputationGraph(conf);
@@ -162,6 +163,11 @@ public final class FineTune {
                 todo.addAll(conf.getVertexInputs().getOrDefault(v, List.of()));
             }
         }
+        List<String> classifiers = conf.getNetworkOutputs().stream().filter(frozen::contains).toList();
+        if (!classifiers.isEmpty()) {
+            throw new IllegalArgumentException("freezing " + name + " would freeze the classifier " + classifiers
+                    + " too, leaving nothing to train; name a module before it, or 'backbone' for all but the classifier");
+        }
         // DL4J skips backprop through frozen layers and frozen vertices (the residual additions and
         // pads inside the frozen part), so no gradient is computed there
         for (String v : frozen) {
@@ -173,7 +179,8 @@ public final class FineTune {
                     lv.getLayerConf().setLayer(f);
                 }
             } else if (!(vertex instanceof FrozenVertex)) {
-                conf.getVertices().put(v, new FrozenVertex(vertex));
+                // FrozenVertex passes "training" on: a frozen drop path must be told to keep still
+                conf.getVertices().put(v, new FrozenVertex(vertex instanceof DropPathVertex d ? d.frozen(true) : vertex));
             }
         }
         return conf.getVertices().keySet().stream().filter(frozen::contains)
@@ -197,7 +204,9 @@ public final class FineTune {
         if (!backbone.complete()) {
             throw new WeightsMismatchException(backbone);
         }
-        return ModelWeights.load(net, weights, false);
+        // the classifier stays freshly initialised even where the file's has the same shape (its
+        // rows are another task's classes)
+        return ModelWeights.load(net, weights.without(heads.toArray(String[]::new)), false);
     }
 
     private static List<String> outside(List<String> keys, List<String> heads) {

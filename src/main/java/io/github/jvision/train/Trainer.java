@@ -239,14 +239,25 @@ public final class Trainer {
             if (!cp.meta().model().equals(run.model())) {
                 throw new IllegalArgumentException(file + " holds " + cp.meta().model() + ", not " + run.model());
             }
+            if (!cp.meta().classes().equals(train.classes()) || !cp.meta().options().equals(s.options)) {
+                throw new IllegalArgumentException(file + " was trained on classes " + cp.meta().classes() + " with "
+                        + cp.meta().options() + "; the data now has " + train.classes() + " with " + s.options);
+            }
+            if ((cp.meta().fineTune() == null) != (run.fineTune() == null)) {
+                throw new IllegalArgumentException(file + " holds a " + (cp.meta().fineTune() == null
+                        ? "run from scratch; resume it with jvision train" : "fine-tuning run; resume it with jvision finetune")
+                        + ", or give another output directory");
+            }
+            if (cp.meta().fineTune() != null && !cp.meta().fineTune().equals(run.fineTune())) {
+                log.warn("resuming with the checkpoint's fine-tuning plan {} (given: {})", cp.meta().fineTune(),
+                        run.fineTune());
+            }
             if (!cp.meta().config().equals(s.config)) {
                 log.warn("resuming with the checkpoint's training configuration {} (given: {})",
                         cp.meta().config(), s.config);
             }
             s.config = cp.meta().config();
-            if (cp.meta().fineTune() != null) {
-                s.fineTune = cp.meta().fineTune();
-            }
+            s.fineTune = cp.meta().fineTune();
             s.net = cp.net();
             s.history.addAll(cp.meta().history());
             s.checkpoint = cp;

@@ -105,6 +105,13 @@ class FinetuneCommandTest {
         assertUsageError(run(finetune(tmp.resolve("e3"), "--unfreeze-after", "2")), "--unfreeze-after needs --freeze-until");
         assertUsageError(run(finetune(tmp.resolve("e4"), "--backbone-lr-scale", "2")), "must be in (0, 1]");
         assertUsageError(run(finetune(tmp.resolve("e5"), "--channels", "3")), "the weights expect 1-channel inputs");
+        assertUsageError(run(finetune(tmp.resolve("e7"), "--freeze-until", "fc")), "would freeze the classifier [fc]");
+        assertUsageError(run(finetune(tmp.resolve("e8"), "--freeze-until", "layer1", "--unfreeze-after", "1")),
+                "is not before the last of 1 epochs");
+        assertUsageError(run(finetune(tmp.resolve("e9"), "--limit", "10")), "--limit takes the first N images");
+        assertUsageError(run(finetune(tmp.resolve("e10"), "--channels", "2")), "--channels must be 1 or 3");
+        assertUsageError(run("export", "--checkpoint", tmp.resolve("none.zip").toString(), "--output",
+                tmp.resolve("x.pth").toString()), "expected a .safetensors file name");
         MainTest.Result deeper = run("finetune", "--model", "resnet32", "--weights", weights.toString(), "--dataset",
                 folder.toString(), "--epochs", "1", "--out", tmp.resolve("e6").toString());
         assertUsageError(deeper, "layer1.3.conv1.weight");

@@ -41,5 +41,9 @@ class InferenceTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, channels, size, size);
         double diff = Transforms.abs(fused.outputSingle(false, x).sub(net.outputSingle(false, x))).maxNumber().doubleValue();
         assertTrue(diff < 1e-5, model + ": outputs differ by " + diff);
+        // logits too, relative to their size, so that saturated probabilities hide nothing
+        INDArray logits = io.github.jvision.eval.Logits.of(net, x);
+        double logitDiff = Transforms.abs(io.github.jvision.eval.Logits.of(fused, x).sub(logits)).maxNumber().doubleValue();
+        assertTrue(logitDiff < 1e-5 * Math.max(1, logits.amaxNumber().doubleValue()), model + ": logits differ by " + logitDiff);
     }
 }

@@ -50,7 +50,8 @@ class FineTuneTest {
         List<String> frozen = new java.util.ArrayList<>();
         ComputationGraph net = frozenUntilLayer2(frozen);
         LoadReport report = FineTune.loadBackbone(net, sd);
-        assertEquals(List.of("fc.weight: model [3, 64], file [10, 64]", "fc.bias: model [3], file [10]"), report.mismatched());
+        assertEquals(List.of("fc.weight", "fc.bias"), report.missing(), "the classifier is not taken from the file");
+        assertTrue(report.mismatched().isEmpty(), report.toString());
         assertTrue(frozen.containsAll(List.of("conv1", "bn1", "layer1.0.conv1", "layer2.2.bn2")), frozen.toString());
         assertTrue(frozen.stream().noneMatch(n -> n.startsWith("layer3") || n.startsWith("fc")), frozen.toString());
         assertEquals(sd.tensors().get("layer2.2.bn2.running_var"),
@@ -104,6 +105,7 @@ class FineTuneTest {
         assertEquals(ModelWeights.stateDict(net).tensors(), ModelWeights.stateDict(open).tensors(),
                 "parameters and BN statistics carried over");
         assertEquals(net.getIterationCount(), open.getIterationCount(), "the schedule goes on");
+        assertEquals(net.getEpochCount(), open.getEpochCount());
         INDArray conv1 = open.getLayer("conv1").getParam("W").dup();
         INDArray mean = open.getLayer("layer1.0.bn1").getParam("mean").dup();
         open.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1)));
@@ -157,6 +159,50 @@ class FineTuneTest {
         INDArray head = delta.get("fc/W@1.0");
         assertEquals(0, head.sub(delta.get("fc/W@0.1")).norm2Number().doubleValue(),
                 1e-4 * head.norm2Number().doubleValue(), "the classifier's rate is unchanged");
+    }
+
+    @Test
+    void freezingTheClassifierIsRefused() {
+        ComputationGraphConfiguration conf = Models.configure("resnet20", TASK);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FineTune.freezeUntil(conf, "fc"));
+        assertTrue(e.getMessage().contains("would freeze the classifier [fc]"), e.getMessage());
+        assertTrue(!FineTune.hasFrozen(new ComputationGraph(conf)), "nothing frozen on refusal");
+    }
+
+    /**
+     * Frozen EfficientNet blocks are in inference mode, drop path included (torchvision's
+     * StochasticDepth in eval() passes its input through): two training-mode passes of a linear
+     * probe see the same features; unfrozen, drop path samples again.
+     */
+    @Test
+    void frozenDropPathKeepsStill() {
+        ModelOptions o = new ModelOptions(3, 3, 32);
+        ComputationGraphConfiguration conf = Models.configure("efficientnet_b0", o);
+        FineTune.freezeBackbone(conf);
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 32, 32);
+        String features = conf.getVertexInputs().get(conf.getNetworkOutputs().get(0)).get(0);
+        INDArray a = net.feedForward(new INDArray[]{x}, true).get(features).dup();
+        INDArray b = net.feedForward(new INDArray[]{x}, true).get(features).dup();
+        assertEquals(a, b, "frozen blocks drop nothing in training");
+
+        ComputationGraph open = FineTune.unfreeze(net);
+        INDArray c = open.feedForward(new INDArray[]{x}, true).get(features).dup();
+        INDArray d = open.feedForward(new INDArray[]{x}, true).get(features).dup();
+        assertNotEquals(c, d, "unfrozen, drop path is random again");
+    }
+
+    /** Checkpoints written before fine-tuning existed have no "fineTune" entry: they load as runs from scratch. */
+    @Test
+    void metadataWithoutAPlanReadsAsARunFromScratch() throws Exception {
+        var meta = new Checkpoint.Meta("resnet20", TASK, List.of("a", "b", "c"), new float[]{0.5f}, new float[]{0.25f},
+                "t", TrainConfig.defaults(1), 1, List.of(), null);
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) Checkpoint.JSON.valueToTree(meta);
+        assertTrue(json.remove("fineTune") != null);
+        Checkpoint.Meta old = Checkpoint.JSON.treeToValue(json, Checkpoint.Meta.class);
+        assertEquals(null, old.fineTune());
+        assertEquals(List.of("a", "b", "c"), old.classes());
     }
 
     private static Map<String, INDArray> snapshot(ComputationGraph net) {

@@ -103,8 +103,9 @@ class TrainerTest {
 
     /**
      * A fine-tuning run: frozen up to layer1 for one epoch (those tensors stay the file's, bit for
-     * bit), then unfrozen; interrupted after the first epoch and resumed, it ends where an
-     * uninterrupted run ends.
+     * bit), then unfrozen; interrupted after the second epoch (the optimizer state of the unfrozen
+     * network is in the checkpoint) and resumed, it ends where an uninterrupted run ends. Resuming
+     * it as a run from scratch, or on other classes, is refused.
      */
     @Test
     void fineTuningFreezesThenUnfreezesAndResumes() throws Exception {
@@ -114,43 +115,67 @@ class TrainerTest {
         io.github.jvision.weights.SafeTensors.write(weights, io.github.jvision.weights.ModelWeights.stateDict(pretrained));
         var file = io.github.jvision.weights.SafeTensors.read(weights).tensors();
         var plan = new FineTune.Plan(weights, "layer1", 1, 0.1);
-        ImageDataset task = train.head(2048).select(List.of(5, 7, 9));
+        ImageDataset task = train.head(1536).select(List.of(5, 7, 9));
         ImageDataset taskTest = test.select(List.of(5, 7, 9));
-        TrainConfig c = config(2, 0.05, "sgd");
+        TrainConfig c = config(3, 0.05, "sgd");
 
         List<Integer> unfrozen = new ArrayList<>();
-        var straight = Trainer.train(new Trainer.Run("resnet20", task, taskTest, MEAN, STD, c, out.resolve("a"), false,
-                false, plan), new Trainer.Listener() {
-            @Override
-            public void unfrozen(int epoch) {
-                unfrozen.add(epoch);
-            }
-        });
+        Path a = out.resolve("a");
+        List<java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray>> afterOne = new ArrayList<>();
+        var straight = Trainer.train(new Trainer.Run("resnet20", task, taskTest, MEAN, STD, c, a, false, false, plan),
+                new Trainer.Listener() {
+                    @Override
+                    public void unfrozen(int epoch) {
+                        unfrozen.add(epoch);
+                    }
+
+                    @Override
+                    public void epochEnd(EpochStats s, Metrics.Report t, List<EpochStats> h) {
+                        if (s.epoch() == 1) {
+                            try {
+                                Checkpoint first = Checkpoint.load(a.resolve(Trainer.CHECKPOINT));
+                                afterOne.add(io.github.jvision.weights.ModelWeights.stateDict(first.net()).tensors());
+                                assertEquals(plan, first.meta().fineTune());
+                                assertEquals(List.of("Sandal", "Sneaker", "Ankle boot"), first.meta().classes());
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    }
+                });
         assertEquals(List.of(2), unfrozen, "unfrozen before epoch 2");
+        for (String k : List.of("conv1.weight", "bn1.running_mean", "layer1.2.conv2.weight", "layer1.2.bn2.running_var")) {
+            assertEquals(file.get(k), afterOne.get(0).get(k), k + " frozen in epoch 1");
+        }
+        assertNotEquals(file.get("layer2.0.conv1.weight"), afterOne.get(0).get("layer2.0.conv1.weight"), "layer2 trains");
+        var end = io.github.jvision.weights.ModelWeights.stateDict(straight.checkpoint().net()).tensors();
+        assertFalse(FineTune.hasFrozen(straight.checkpoint().net()));
+        assertNotEquals(file.get("conv1.weight"), end.get("conv1.weight"), "conv1 trains after the unfreeze");
+
         Path b = out.resolve("b");
         var crash = new RuntimeException("simulated crash");
         assertSame(crash, assertThrows(RuntimeException.class, () -> Trainer.train(new Trainer.Run("resnet20", task,
                 taskTest, MEAN, STD, c, b, false, false, plan), new Trainer.Listener() {
             @Override
             public void epochEnd(EpochStats s, Metrics.Report t, List<EpochStats> h) {
-                throw crash;
+                if (s.epoch() == 2) {
+                    throw crash;
+                }
             }
         })));
-        Checkpoint first = Checkpoint.load(b.resolve(Trainer.CHECKPOINT));
-        assertEquals(plan, first.meta().fineTune());
-        assertEquals(List.of("Sandal", "Sneaker", "Ankle boot"), first.meta().classes());
-        var afterOne = io.github.jvision.weights.ModelWeights.stateDict(first.net()).tensors();
-        for (String k : List.of("conv1.weight", "bn1.running_mean", "layer1.2.conv2.weight", "layer1.2.bn2.running_var")) {
-            assertEquals(file.get(k), afterOne.get(k), k + " frozen in epoch 1");
-        }
-        assertNotEquals(file.get("layer2.0.conv1.weight"), afterOne.get("layer2.0.conv1.weight"), "layer2 trains");
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(new Trainer.Run("resnet20", task,
+                taskTest, MEAN, STD, c, b, true), new Trainer.Listener() {
+        }));
+        assertTrue(e.getMessage().contains("holds a fine-tuning run"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(new Trainer.Run("resnet20",
+                train.head(1536).select(List.of(5, 7, 8)), taskTest, MEAN, STD, c, b, true, false, plan),
+                new Trainer.Listener() {
+                }));
+        assertTrue(e.getMessage().contains("was trained on classes [Sandal, Sneaker, Ankle boot]"), e.getMessage());
 
         var resumed = Trainer.train(new Trainer.Run("resnet20", task, taskTest, MEAN, STD, c, b, true, false, plan),
                 new Trainer.Listener() {
                 });
-        var end = io.github.jvision.weights.ModelWeights.stateDict(resumed.checkpoint().net()).tensors();
-        assertFalse(FineTune.hasFrozen(resumed.checkpoint().net()));
-        assertNotEquals(file.get("conv1.weight"), end.get("conv1.weight"), "conv1 trains in epoch 2");
         double diff = straight.checkpoint().net().params().sub(resumed.checkpoint().net().params()).amaxNumber().doubleValue();
         assertTrue(diff < 1e-5, "parameters after resume differ by " + diff);
         assertEquals(straight.test().top1(), resumed.test().top1(), 0.002);
