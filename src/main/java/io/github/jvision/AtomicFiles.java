@@ -17,6 +17,9 @@ public final class AtomicFiles {
         void write(Path tmp) throws IOException;
     }
 
+    /** Makes temporary names unique within the process (the pid separates processes). */
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
     private AtomicFiles() {
     }
 
@@ -28,7 +31,10 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        // not Files.createTempFile, whose owner-only permissions the rename would carry to the target:
+        // a plain new file gets the usual ones (the umask's)
+        Path tmp = Files.createFile(dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + COUNTER.incrementAndGet() + ".tmp"));
         try {
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

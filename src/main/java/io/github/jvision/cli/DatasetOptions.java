@@ -4,6 +4,7 @@ import io.github.jvision.data.DatasetException;
 import io.github.jvision.data.FashionMnist;
 import io.github.jvision.data.ImageDataset;
 import io.github.jvision.data.ImageFolder;
+import io.github.jvision.image.ImageDecodeException;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class DatasetOptions {
     @Option(names = "--image-size", description = "Image folders: side of the square the images are resized to (default: the model's input size).")
     Integer imageSize;
 
-    @Option(names = "--channels", description = "Image folders: 1 (gray) or 3 (RGB) (default: 3, or what the weights expect).")
+    @Option(names = "--channels", description = "Image folders: 1 (gray) or 3 (RGB) (default: 3; finetune: what the weights expect; eval: what the checkpoint takes).")
     Integer channels;
 
     @Option(names = "--skip-bad-images", description = "Image folders: skip files that cannot be decoded (each is reported) instead of stopping.")
@@ -115,8 +116,10 @@ final class DatasetOptions {
             try {
                 return fashionMnist(FashionMnist.Locator.only(dir));
             } catch (DatasetException e) {
-                throw new DatasetException(dir + ": neither Fashion-MNIST's IDX files nor an image folder; expected "
-                        + "DIR/train/CLASS/* and DIR/val/CLASS/* images, or the four IDX files (" + e.getMessage() + ")");
+                String name = String.valueOf(dir.toAbsolutePath().normalize().getFileName());
+                throw new DatasetException(dir + ": neither an image folder (DIR/train/CLASS/* and DIR/val/CLASS/*) nor "
+                        + "Fashion-MNIST's four IDX files" + (List.of("train", "val", "test").contains(name)
+                        ? "; give its parent folder, which holds train/ and val/" : ""));
             }
         }
         Path test = Stream.of("val", "test").map(dir::resolve).filter(Files::isDirectory).findFirst()
@@ -125,8 +128,14 @@ final class DatasetOptions {
         int c = channels != null ? channels : defaultChannels;
         int size = imageSize != null ? imageSize : defaultSize;
         var onError = skipBadImages ? ImageFolder.OnError.SKIP : ImageFolder.OnError.FAIL;
-        ImageFolder.Loaded tr = ImageFolder.load(dir.resolve("train"), c, size, onError);
-        ImageFolder.Loaded te = ImageFolder.load(test, c, size, onError);
+        ImageFolder.Loaded tr;
+        ImageFolder.Loaded te;
+        try {
+            tr = ImageFolder.load(dir.resolve("train"), c, size, onError);
+            te = ImageFolder.load(test, c, size, onError);
+        } catch (ImageDecodeException e) {
+            throw new ImageDecodeException(e.getMessage() + " (--skip-bad-images leaves such files out)", e);
+        }
         if (!tr.data().classes().equals(te.data().classes())) {
             throw new DatasetException(dir + ": train/ has classes " + tr.data().classes() + " but " + test.getFileName()
                     + "/ has " + te.data().classes());

@@ -82,7 +82,7 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         if (prep.isPresent() && prep.get().mean().length != d.train().channels()) {
             throw new IllegalArgumentException("the weights expect " + prep.get().mean().length + "-channel inputs; the "
-                    + "data set has " + d.train().channels() + (data.isFolder() ? " (see --channels)" : ""));
+                    + "data set was read with " + d.train().channels() + (data.isFolder() ? " (--channels)" : ""));
         }
         String name = arch.modelName();
         var run = new Trainer.Run(name, training.limit(data, d.train()), d.test(),
@@ -98,8 +98,8 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--unfreeze-after needs --freeze-until");
         }
         if (unfreezeAfter >= epochs) {
-            throw new IllegalArgumentException("--unfreeze-after " + unfreezeAfter + " is not before the last of "
-                    + epochs + " epochs, so nothing would be unfrozen");
+            throw new IllegalArgumentException("--unfreeze-after " + unfreezeAfter + " must be less than --epochs "
+                    + epochs + ", or nothing would be unfrozen");
         }
         if (freezeUntil != null && !freezeUntil.equals(FineTune.BACKBONE)) {
             var conf = Models.configure(arch.modelName(), io.github.jvision.models.ModelOptions.reference(arch));

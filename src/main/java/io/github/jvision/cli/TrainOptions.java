@@ -60,7 +60,7 @@ final class TrainOptions {
     @Option(names = "--limit", description = "Use only the first N training images (quick runs).")
     Integer limit;
 
-    @Option(names = "--out", description = "Output directory (default: runs/MODEL).")
+    @Option(names = "--out", description = "Output directory (default: runs/MODEL for train, runs/MODEL-finetune for finetune).")
     Path out;
 
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
@@ -151,7 +151,7 @@ final class TrainOptions {
                 bar.setExtraMessage(String.format(" loss %.4f, %.0f img/s", loss, imagesPerSec));
                 if (step == steps) {
                     close();
-                    System.err.println("evaluating on the test split...");
+                    System.err.println("evaluating...");
                 }
             }
         }
@@ -162,6 +162,11 @@ final class TrainOptions {
                 bar.close();
                 bar = null;
             }
+        }
+
+        @Override
+        public void resumed(int epochs) {
+            out.printf("resuming after epoch %d%n", epochs);
         }
 
         @Override

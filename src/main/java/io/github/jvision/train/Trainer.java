@@ -61,6 +61,10 @@ public final class Trainer {
         default void epochEnd(EpochStats stats, Metrics.Report test, List<EpochStats> history) {
         }
 
+        /** The run continues from a checkpoint holding {@code epochs} completed epochs. */
+        default void resumed(int epochs) {
+        }
+
         /** A fine-tuning run made its frozen layers trainable before epoch {@code epoch} (1-based). */
         default void unfrozen(int epoch) {
         }
@@ -179,6 +183,9 @@ public final class Trainer {
      */
     public static Result train(Run run, Listener listener) throws IOException {
         State s = start(run);
+        if (!s.history.isEmpty()) {
+            listener.resumed(s.history.size());
+        }
         Metrics.Report test = null;
         for (int epoch = s.history.size(); epoch < s.config.epochs(); epoch++) {
             if (s.fineTune != null && s.fineTune.unfreezeAfter() > 0 && epoch >= s.fineTune.unfreezeAfter()
@@ -234,6 +241,13 @@ public final class Trainer {
         s.fineTune = run.fineTune();
         Path file = run.out().resolve(CHECKPOINT);
         Files.createDirectories(run.out());
+        if (!run.resume() && Files.exists(file)) {
+            throw new IllegalArgumentException(run.out() + " already holds a run (" + CHECKPOINT + "); continue it with "
+                    + "--resume, or choose another output directory (--out)");
+        }
+        if (run.resume() && !Files.exists(file)) {
+            log.warn("no checkpoint in {}; starting a new run", run.out());
+        }
         if (run.resume() && Files.exists(file)) {
             Checkpoint cp = Checkpoint.load(file);
             if (!cp.meta().model().equals(run.model())) {
@@ -261,7 +275,11 @@ public final class Trainer {
             s.net = cp.net();
             s.history.addAll(cp.meta().history());
             s.checkpoint = cp;
-            log.info("resuming {} after epoch {}", run.model(), cp.meta().epochs());
+            if (cp.meta().epochs() >= s.config.epochs()) {
+                log.warn("{} has all {} epochs of its run; nothing to train, evaluating it", file, s.config.epochs());
+            } else {
+                log.info("resuming {} after epoch {} of {}", run.model(), cp.meta().epochs(), s.config.epochs());
+            }
         } else if (s.fineTune != null) {
             s.net = FineTune.network(run.model(), s.options, s.config, steps(train, s.config), s.fineTune);
         } else {

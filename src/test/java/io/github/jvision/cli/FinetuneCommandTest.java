@@ -104,10 +104,10 @@ class FinetuneCommandTest {
         assertUsageError(run(finetune(tmp.resolve("e2"), "--freeze-until", "layer9")), "no layer named layer9");
         assertUsageError(run(finetune(tmp.resolve("e3"), "--unfreeze-after", "2")), "--unfreeze-after needs --freeze-until");
         assertUsageError(run(finetune(tmp.resolve("e4"), "--backbone-lr-scale", "2")), "must be in (0, 1]");
-        assertUsageError(run(finetune(tmp.resolve("e5"), "--channels", "3")), "the weights expect 1-channel inputs");
+        assertUsageError(run(finetune(tmp.resolve("e5"), "--channels", "3")), "the weights expect 1-channel inputs; the data set was read with 3");
         assertUsageError(run(finetune(tmp.resolve("e7"), "--freeze-until", "fc")), "would freeze the classifier [fc]");
         assertUsageError(run(finetune(tmp.resolve("e8"), "--freeze-until", "layer1", "--unfreeze-after", "1")),
-                "is not before the last of 1 epochs");
+                "must be less than --epochs 1");
         assertUsageError(run(finetune(tmp.resolve("e9"), "--limit", "10")), "--limit takes the first N images");
         assertUsageError(run(finetune(tmp.resolve("e10"), "--channels", "2")), "--channels must be 1 or 3");
         assertUsageError(run("export", "--checkpoint", tmp.resolve("none.zip").toString(), "--output",

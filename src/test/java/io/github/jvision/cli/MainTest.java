@@ -147,6 +147,18 @@ class MainTest {
         }
         BufferedImage png = ImageIO.read(out.resolve("confusion.png").toFile());
         assertTrue(png.getWidth() > 400, "a readable heat map");
+        // written files get the usual permissions, as a file created plainly here does
+        assertEquals(Files.getPosixFilePermissions(Files.createFile(tmp.resolve("plain"))),
+                Files.getPosixFilePermissions(out.resolve("checkpoint.zip")));
+        // a finished run is neither overwritten nor trained again
+        String[] again = {"train", "--model", "resnet20", "--epochs", "1", "--limit", "1024", "--batch-size", "64",
+                "--optimizer", "adamw", "--lr", "0.003", "--no-progress", "--out", out.toString()};
+        assertUsageError(run(again), "already holds a run");
+        String[] resume = java.util.Arrays.copyOf(again, again.length + 1);
+        resume[again.length] = "--resume";
+        Result r = run(resume);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("resuming after epoch 1"), r.out());
 
         Result e = run("eval", "--checkpoint", out.resolve("checkpoint.zip").toString(), "--json");
         assertEquals(0, e.code(), e.err());
