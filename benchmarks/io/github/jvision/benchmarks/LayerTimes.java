@@ -1,0 +1,101 @@
+package io.github.jvision.benchmarks;
+
+import io.github.jvision.Backend;
+import io.github.jvision.models.Inference;
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where inference time goes: every vertex of a model run on its own, on the inputs a full forward
+ * pass gave it (median of 5 runs after one warm-up), summed by kind (layer class, and kernel for
+ * convolutions), against the time of the whole forward pass. Arguments: model:channels:size:batch
+ * [fused]. Not JMH: a profile to decide what to speed up first.
+ * <pre>java -cp target/test-classes:target/classes:$(cat target/bench.cp) \
+ *     io.github.jvision.benchmarks.LayerTimes resnet50:3:224:16 fused</pre>
+ */
+public final class LayerTimes {
+    public static void main(String[] args) {
+        Backend.init();
+        String[] m = args[0].split(":");
+        int c = Integer.parseInt(m[1]);
+        int size = Integer.parseInt(m[2]);
+        int batch = Integer.parseInt(m[3]);
+        ComputationGraph net = Models.create(m[0], new ModelOptions(1000, c, size));
+        if (args.length > 1 && args[1].equals("fused")) {
+            net = Inference.fuseBatchNorm(net);
+        }
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, c, size, size);
+        ComputationGraph model = net;
+        double whole = median(() -> { }, () -> model.outputSingle(false, x));
+        Map<String, INDArray> acts = net.feedForward(new INDArray[]{x}, false);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        Map<String, Double> byKind = new TreeMap<>();
+        Map<String, Double> byVertex = new LinkedHashMap<>();
+        for (GraphVertex v : net.getVertices()) {
+            List<String> inputs = net.getConfiguration().getVertexInputs().get(v.getVertexName());
+            if (inputs == null) {
+                continue; // the network input
+            }
+            // fresh copies of the inputs before each run (a layer may work in place), not timed
+            double t = median(() -> {
+                for (int i = 0; i < inputs.size(); i++) {
+                    v.setInput(i, acts.get(inputs.get(i)).dup(), mgr);
+                }
+            }, () -> v.doForward(false, mgr));
+            byVertex.put(v.getVertexName(), t);
+            byKind.merge(kind(v), t, Double::sum);
+        }
+        double sum = byKind.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf("%s, batch %d: whole forward %.1f ms, vertices one by one %.1f ms (%d vertices)%n",
+                String.join(" ", args), batch, 1e3 * whole, 1e3 * sum, byVertex.size());
+        System.out.println("| kind | ms | share |");
+        System.out.println("|---|---:|---:|");
+        byKind.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("| %s | %.1f | %.1f%% |%n", e.getKey(), 1e3 * e.getValue(),
+                        100 * e.getValue() / sum));
+        System.out.println("slowest vertices:");
+        byVertex.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+                .forEach(e -> System.out.printf("  %-28s %7.2f ms%n", e.getKey(), 1e3 * e.getValue()));
+    }
+
+    /** Layer class, with kernel and stride for convolutions; the vertex class otherwise. */
+    private static String kind(GraphVertex v) {
+        if (!v.hasLayer()) {
+            return v.getClass().getSimpleName();
+        }
+        var conf = v.getLayer().conf().getLayer();
+        if (conf instanceof ConvolutionLayer cl) {
+            return conf.getClass().getSimpleName() + " " + cl.getKernelSize()[0] + "x" + cl.getKernelSize()[1]
+                    + "/" + cl.getStride()[0];
+        }
+        return conf.getClass().getSimpleName();
+    }
+
+    /** Median seconds of 5 timed runs of {@code r} after one warm-up run, each after an untimed {@code setup}. */
+    private static double median(Runnable setup, Runnable r) {
+        setup.run();
+        r.run();
+        double[] t = new double[5];
+        for (int i = 0; i < t.length; i++) {
+            setup.run();
+            long start = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+}
