@@ -5,11 +5,8 @@ import io.github.jvision.models.Inference;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * Inference images per second of a model as built and with batch normalisation folded into its
@@ -25,13 +22,11 @@ public final class FusedSpeed {
         System.out.println("| model | input | batch | layers (as built -> fused) | inference img/s as built | fused | speed-up |");
         System.out.println("|---|---|---:|---|---:|---:|---:|");
         for (String spec : args) {
-            String[] m = spec.split(":");
-            int c = Integer.parseInt(m[1]);
-            int size = Integer.parseInt(m[2]);
-            int batch = Integer.parseInt(m[3]);
-            ComputationGraph net = Models.create(m[0], new ModelOptions(1000, c, size));
+            Workload w = Workload.parse(spec);
+            int batch = w.batch();
+            ComputationGraph net = Models.create(w.model(), new ModelOptions(1000, w.channels(), w.size()));
             ComputationGraph fused = Inference.fuseBatchNorm(net);
-            INDArray x = Nd4j.rand(DataType.FLOAT, batch, c, size, size);
+            INDArray x = w.input();
             for (int i = 0; i < 2; i++) {
                 net.outputSingle(false, x);
                 fused.outputSingle(false, x);
@@ -39,25 +34,13 @@ public final class FusedSpeed {
             double[] a = new double[7];
             double[] b = new double[7];
             for (int i = 0; i < a.length; i++) {
-                a[i] = seconds(() -> net.outputSingle(false, x));
-                b[i] = seconds(() -> fused.outputSingle(false, x));
+                a[i] = Workload.seconds(() -> net.outputSingle(false, x));
+                b[i] = Workload.seconds(() -> fused.outputSingle(false, x));
             }
-            double built = batch / median(a);
-            double folded = batch / median(b);
-            System.out.printf("| %s | %dx%dx%d | %d | %d -> %d | %.1f | %.1f | %.2fx |%n", m[0], c, size, size, batch,
+            double built = batch / Workload.median(a);
+            double folded = batch / Workload.median(b);
+            System.out.printf("| %s | %s | %d | %d -> %d | %.1f | %.1f | %.2fx |%n", w.model(), w.shape(), batch,
                     net.getLayers().length, fused.getLayers().length, built, folded, folded / built);
         }
-    }
-
-    private static double seconds(Runnable r) {
-        long start = System.nanoTime();
-        r.run();
-        return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static double median(double[] t) {
-        double[] s = t.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }

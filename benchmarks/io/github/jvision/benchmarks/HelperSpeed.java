@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * Images per second of inference and of one SGD training step, with DL4J's oneDNN layer
@@ -26,13 +25,11 @@ public final class HelperSpeed {
         System.out.println("|---|---|---:|---|---:|---:|");
         for (String spec : args.length > 0 ? args : new String[]{"resnet20:1:28:128", "resnet50:3:224:16"}) {
             for (boolean helpers : new boolean[]{false, true}) {
-                String[] m = spec.split(":");
-                int c = Integer.parseInt(m[1]);
-                int size = Integer.parseInt(m[2]);
-                int batch = Integer.parseInt(m[3]);
+                Workload w = Workload.parse(spec);
+                int batch = w.batch();
                 System.setProperty(Backend.HELPERS_DISABLE, Boolean.toString(!helpers));
-                ComputationGraph net = Models.create(m[0], new ModelOptions(10, c, size));
-                INDArray x = Nd4j.rand(DataType.FLOAT, batch, c, size, size);
+                ComputationGraph net = Models.create(w.model(), new ModelOptions(10, w.channels(), w.size()));
+                INDArray x = w.input();
                 INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
                 for (int i = 0; i < batch; i++) {
                     y.putScalar(i, i % 10, 1f);
@@ -40,7 +37,7 @@ public final class HelperSpeed {
                 DataSet d = new DataSet(x, y);
                 double infer = batch / median(() -> net.outputSingle(false, x));
                 double train = batch / median(() -> net.fit(d));
-                System.out.printf("| %s | %dx%dx%d | %d | %s | %.1f | %.1f |%n", m[0], c, size, size, batch,
+                System.out.printf("| %s | %s | %d | %s | %.1f | %.1f |%n", w.model(), w.shape(), batch,
                         helpers ? "on" : "off", infer, train);
             }
         }
@@ -49,16 +46,6 @@ public final class HelperSpeed {
 
     /** Median seconds of 5 timed runs after 2 warm-up runs. */
     private static double median(Runnable r) {
-        for (int i = 0; i < 2; i++) {
-            r.run();
-        }
-        double[] t = new double[5];
-        for (int i = 0; i < t.length; i++) {
-            long start = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - start) / 1e9;
-        }
-        Arrays.sort(t);
-        return t[t.length / 2];
+        return Workload.median(2, 5, () -> { }, r);
     }
 }

@@ -8,11 +8,8 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +26,12 @@ import java.util.TreeMap;
 public final class LayerTimes {
     public static void main(String[] args) {
         Backend.init();
-        String[] m = args[0].split(":");
-        int c = Integer.parseInt(m[1]);
-        int size = Integer.parseInt(m[2]);
-        int batch = Integer.parseInt(m[3]);
-        ComputationGraph net = Models.create(m[0], new ModelOptions(1000, c, size));
+        Workload w = Workload.parse(args[0]);
+        ComputationGraph net = Models.create(w.model(), new ModelOptions(1000, w.channels(), w.size()));
         if (args.length > 1 && args[1].equals("fused")) {
             net = Inference.fuseBatchNorm(net);
         }
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, c, size, size);
+        INDArray x = w.input();
         ComputationGraph model = net;
         double whole = median(() -> { }, () -> model.outputSingle(false, x));
         Map<String, INDArray> acts = net.feedForward(new INDArray[]{x}, false);
@@ -60,7 +54,7 @@ public final class LayerTimes {
         }
         double sum = byKind.values().stream().mapToDouble(Double::doubleValue).sum();
         System.out.printf("%s, batch %d: whole forward %.1f ms, vertices one by one %.1f ms (%d vertices)%n",
-                String.join(" ", args), batch, 1e3 * whole, 1e3 * sum, byVertex.size());
+                String.join(" ", args), w.batch(), 1e3 * whole, 1e3 * sum, byVertex.size());
         System.out.println("| kind | ms | share |");
         System.out.println("|---|---:|---:|");
         byKind.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
@@ -86,16 +80,6 @@ public final class LayerTimes {
 
     /** Median seconds of 5 timed runs of {@code r} after one warm-up run, each after an untimed {@code setup}. */
     private static double median(Runnable setup, Runnable r) {
-        setup.run();
-        r.run();
-        double[] t = new double[5];
-        for (int i = 0; i < t.length; i++) {
-            setup.run();
-            long start = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - start) / 1e9;
-        }
-        Arrays.sort(t);
-        return t[t.length / 2];
+        return Workload.median(1, 5, setup, r);
     }
 }

@@ -62,8 +62,8 @@ final class DatasetOptions {
                 keep.add(classIndex(all.train().classes(), c.strip()));
             }
             ImageDataset train = all.train().select(keep);
-            all = new Loaded(train, all.test().select(keep), isFolder() ? stats(train)[0] : all.mean(),
-                    isFolder() ? stats(train)[1] : all.std(), all.skipped());
+            float[][] stats = isFolder() ? stats(train) : new float[][]{all.mean(), all.std()};
+            all = new Loaded(train, all.test().select(keep), stats[0], stats[1], all.skipped());
         }
         for (ImageDataset split : List.of(all.train(), all.test())) {
             if (split.size() == 0) {
