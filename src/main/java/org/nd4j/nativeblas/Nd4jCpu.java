@@ -9,8 +9,9 @@ package org.nd4j.nativeblas;
  * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} with {@code isUseONEDNN()}
  * instead, so the lookup fails and every convolution, batch-norm and pooling layer silently runs
  * the slow im2col path. This class provides the old name and forwards to the new binding; it
- * answers {@code false} when the native binding is absent (another backend), which makes DL4J
- * fall back to its built-in implementations.
+ * answers {@code false} when the native binding is absent (another backend, such as CUDA, where
+ * DL4J's cuDNN helpers apply instead), which makes DL4J fall back to its built-in implementations.
+ * The binding is looked up by name, so the library compiles and loads without nd4j-native.
  *
  * <p>The package {@code org.nd4j.nativeblas} is shared with nd4j-native-api; that works on the
  * class path (how DL4J is used), not on the module path.
@@ -22,6 +23,7 @@ public final class Nd4jCpu {
     /** The old name of the native environment, as DL4J's helper check expects it. */
     public static final class Environment {
         private static final Environment INSTANCE = new Environment();
+        private static final String BINDING = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment";
 
         private Environment() {
         }
@@ -34,9 +36,11 @@ public final class Nd4jCpu {
         /** @return whether the loaded libnd4j was built with oneDNN and has it switched on */
         public boolean isUseMKLDNN() {
             try {
-                return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
-            } catch (LinkageError e) {
-                return false;
+                Class<?> env = Class.forName(BINDING);
+                Object instance = env.getMethod("getInstance").invoke(null);
+                return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false; // not the CPU backend, or its native library is missing
             }
         }
     }
