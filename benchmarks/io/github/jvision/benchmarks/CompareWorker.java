@@ -6,6 +6,7 @@ import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import io.github.jvision.models.Summary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.model.AlexNet;
 import org.deeplearning4j.zoo.model.ResNet50;
@@ -38,8 +39,8 @@ import java.util.regex.Pattern;
  *   <li>{@code time MODEL MODE BATCH SIZE WARMUP REPS}: MODE is {@code infer} (inference,
  *       BN folded for jvision, which PyTorch's eval mode matches in cost) or {@code train} (one
  *       SGD step, forward, backward and update); answers the seconds of each timed run, then the
- *       model's multiply-accumulates per image and the process's peak resident memory since the
- *       model was built.</li>
+ *       model's multiply-accumulates per image, the process's peak resident memory since the
+ *       model was built, and the off-heap bytes allocated per timed step and not yet released.</li>
  * </ul>
  * Answers start with {@code ok} or {@code skip REASON} (a model this side does not have).
  * Argument: {@code jvision} or {@code zoo}. The zoo side runs DL4J as shipped (start the JVM with
@@ -118,15 +119,20 @@ public final class CompareWorker {
         for (int i = 0; i < warmup; i++) {
             run.run();
         }
+        long offHeap = Pointer.totalBytes();
         for (int i = 0; i < reps; i++) {
             t[i] = Workload.seconds(run);
         }
+        // off-heap bytes allocated per step and not yet released (ND4J frees buffers after GC):
+        // about 0 when workspaces serve every array of a steady-state step
+        long allocated = reps > 0 ? (Pointer.totalBytes() - offHeap) / reps : 0;
         long macs = Summary.of(name, new ModelOptions(classes, channels, size)).macs();
         StringBuilder s = new StringBuilder("ok");
         for (double v : t) {
             s.append(' ').append(fmt(v));
         }
-        return s.append(" macs=").append(macs).append(" peak_rss=").append(peakMemory()).toString();
+        return s.append(" macs=").append(macs).append(" peak_rss=").append(peakMemory())
+                .append(" alloc_per_step=").append(allocated).toString();
     }
 
     private static ComputationGraph jvision(String name, int classes, int channels, int size, boolean infer) {

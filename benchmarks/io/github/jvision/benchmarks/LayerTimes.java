@@ -7,7 +7,14 @@ import io.github.jvision.models.Models;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.LinkedHashMap;
@@ -18,12 +25,23 @@ import java.util.TreeMap;
 /**
  * Where inference time goes: every vertex of a model run on its own, on the inputs a full forward
  * pass gave it (median of 5 runs after one warm-up), summed by kind (layer class, and kernel for
- * convolutions), against the time of the whole forward pass. Arguments: model:channels:size:batch
+ * convolutions), against the time of the whole forward pass. Each vertex runs in a reused
+ * workspace, as in the network. Arguments: model:channels:size:batch
  * [fused]. Not JMH: a profile to decide what to speed up first.
  * <pre>java -cp target/test-classes:target/classes:$(cat target/bench.cp) \
  *     io.github.jvision.benchmarks.LayerTimes resnet50:3:224:16 fused</pre>
  */
 public final class LayerTimes {
+    /**
+     * A workspace reused from run to run, as the graph's own: fresh off-heap memory for every
+     * output would be charged its page faults (about 3 ms per MB here), which made large outputs
+     * look several times slower than they are inside the network.
+     */
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
+
     public static void main(String[] args) {
         Backend.init();
         Workload w = Workload.parse(args[0]);
@@ -35,7 +53,7 @@ public final class LayerTimes {
         ComputationGraph model = net;
         double whole = median(() -> { }, () -> model.outputSingle(false, x));
         Map<String, INDArray> acts = net.feedForward(new INDArray[]{x}, false);
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder().defaultWorkspace("LAYER_TIMES", WORKSPACE).build();
         Map<String, Double> byKind = new TreeMap<>();
         Map<String, Double> byVertex = new LinkedHashMap<>();
         for (GraphVertex v : net.getVertices()) {
@@ -48,7 +66,11 @@ public final class LayerTimes {
                 for (int i = 0; i < inputs.size(); i++) {
                     v.setInput(i, acts.get(inputs.get(i)).dup(), mgr);
                 }
-            }, () -> v.doForward(false, mgr));
+            }, () -> {
+                try (MemoryWorkspace ws = mgr.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
+                    v.doForward(false, mgr);
+                }
+            });
             byVertex.put(v.getVertexName(), t);
             byKind.merge(kind(v), t, Double::sum);
         }

@@ -15,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -33,6 +34,20 @@ class BackendTest {
         } finally {
             System.setProperty(Backend.HELPERS_DISABLE, old == null ? "false" : old);
         }
+    }
+
+    @Test
+    void picksTheFastestOneDnnBuildTheCpuRunsAndTheClassPathHas() {
+        Set<String> avx2 = Set.of("sse4_2", "avx", "avx2", "fma");
+        Set<String> avx512 = Set.of("avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl");
+        Set<String> all = Set.of("-onednn", "-onednn-avx2", "-onednn-avx512");
+        assertEquals("-onednn-avx512", Backend.nativeBuild(avx512, all::contains));
+        assertEquals("-onednn-avx2", Backend.nativeBuild(avx2, all::contains));
+        // AVX-512 without the BW/DQ/VL parts the avx512 build is compiled for: not that build
+        assertEquals("-onednn-avx2", Backend.nativeBuild(Set.of("avx2", "fma", "avx512f"), all::contains));
+        assertEquals("-onednn", Backend.nativeBuild(avx512, Set.of("-onednn")::contains)); // the library's own
+        assertEquals("-onednn", Backend.nativeBuild(Set.of(), all::contains)); // flags unknown
+        assertNull(Backend.nativeBuild(avx2, b -> false)); // another backend: leave JavaCPP alone
     }
 
     @Test
