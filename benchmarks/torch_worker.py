@@ -3,10 +3,12 @@
   gemm N                                  -> ok GFLOP/s of one float32 N x N x N matmul (median of 5)
   time MODEL MODE BATCH SIZE WARMUP REPS  -> ok seconds... peak_rss=BYTES
 
-MODE is infer (eval mode, no autograd) or train (one SGD step with momentum: forward, cross-entropy,
-backward, update). Models are torchvision's with random weights; resnet20 is He et al. (2015),
+MODE is infer (eval mode, no autograd; batch norm runs as its own op, PyTorch's eager default) or
+train (one SGD step with Nesterov momentum 0.9, as the JVM side: forward, cross-entropy, backward,
+update). Models are torchvision's with random weights; resnet20 is He et al. (2015),
 section 4.2, with identity shortcuts zero-padded in channels (option A), as jvision builds it.
 """
+import gc
 import re
 import sys
 import time
@@ -104,10 +106,11 @@ class Worker:
             return "skip torchvision has no " + name
         infer = mode == "infer"
         if self.key != (name, mode):
-            self.model = None
+            self.model, self.opt = None, None  # the optimizer holds the parameters too
+            gc.collect()
             peak_rss(reset=True)
             self.model = MODELS[name]().train(not infer)
-            self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9)
+            self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9, nesterov=True)
             self.key = (name, mode)
         channels, classes = (1, 10) if name == "resnet20" else (3, 1000)
         x = torch.rand(batch, channels, size, size)
@@ -135,9 +138,10 @@ class Worker:
 def main():
     torch.set_num_threads(int(sys.argv[1]))
     worker = Worker()
-    print("ready torch %s, %d threads, BLAS %s" % (torch.__version__, torch.get_num_threads(), blas()), flush=True)
+    print("ready torch %s, %d threads, oneDNN %s, BLAS %s" % (torch.__version__, torch.get_num_threads(),
+                                                             torch.backends.mkldnn.is_available(), blas()), flush=True)
     for line in sys.stdin:
-        r = line.split()
+        r = line.split() or ["?"]
         try:
             if r[0] == "quit":
                 break
@@ -147,7 +151,7 @@ def main():
                 answer = worker.time(r[1], r[2], *map(int, r[3:7]))
             else:
                 answer = "skip unknown request " + r[0]
-        except (RuntimeError, ValueError, MemoryError) as e:
+        except Exception as e:  # answer, and stay up for the next request
             answer = "skip %s: %s" % (type(e).__name__, str(e).replace("\n", " "))
         print(answer, flush=True)
 

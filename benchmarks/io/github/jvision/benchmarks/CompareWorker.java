@@ -6,7 +6,9 @@ import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import io.github.jvision.models.Summary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.model.AlexNet;
 import org.deeplearning4j.zoo.model.ResNet50;
@@ -36,11 +38,11 @@ import java.util.regex.Pattern;
  * script can interleave them with PyTorch's runs. Requests:
  * <ul>
  *   <li>{@code gemm N}: GFLOP/s of one float32 {@code N x N x N} matrix product (median of 5);</li>
- *   <li>{@code time MODEL MODE BATCH SIZE WARMUP REPS}: MODE is {@code infer} (inference,
- *       BN folded for jvision, which PyTorch's eval mode matches in cost) or {@code train} (one
- *       SGD step, forward, backward and update); answers the seconds of each timed run, then the
- *       model's multiply-accumulates per image, the process's peak resident memory since the
- *       model was built, and the off-heap bytes allocated per timed step and not yet released.</li>
+ *   <li>{@code time MODEL MODE BATCH SIZE WARMUP REPS}: MODE is {@code infer} (inference;
+ *       jvision folds BN into the convolutions, the zoo and PyTorch's eager eval mode do not) or
+ *       {@code train} (one step of SGD with Nesterov momentum: forward, backward and update); answers the seconds of each timed run, then the
+ *       model's multiply-accumulates per image and the process's peak resident memory since the
+ *       model was built (approximate: memory the process keeps from earlier models counts).</li>
  * </ul>
  * Answers start with {@code ok} or {@code skip REASON} (a model this side does not have).
  * Argument: {@code jvision} or {@code zoo}. The zoo side runs DL4J as shipped (start the JVM with
@@ -66,6 +68,8 @@ public final class CompareWorker {
         }
         if (args[0].equals("jvision")) {
             Backend.init();
+        } else {
+            System.setProperty(Backend.HELPERS_DISABLE, "true"); // DL4J as shipped, whatever the caller passed
         }
         CompareWorker worker = new CompareWorker(args[0].equals("zoo"));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -101,43 +105,54 @@ public final class CompareWorker {
         boolean infer = mode.equals("infer");
         String key = name + " " + mode;
         if (!key.equals(loaded)) {
-            model = null; // let the previous model go before building the next
+            model = null; // let the previous model and its workspaces go before building the next
             loaded = null;
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
             System.gc();
+            sleep(); // ND4J frees native buffers on a deallocator thread after the collection
             resetPeakMemory();
-            model = zoo ? ZOO.get(name).get().init() : jvision(name, classes, channels, size, infer);
+            Model m = zoo ? ZOO.get(name).get().init() : Models.create(name, new ModelOptions(classes, channels, size));
+            model = !infer ? withNesterov(m) : zoo ? m : Inference.fuseBatchNorm((ComputationGraph) m);
             loaded = key;
         }
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, channels, size, size);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
-        for (int i = 0; i < batch; i++) {
-            y.putScalar(i, i % classes, 1f);
-        }
-        DataSet d = new DataSet(x, y);
+        Workload w = new Workload(name, channels, size, batch);
+        INDArray x = w.input();
+        DataSet d = new DataSet(x, w.labels(classes));
         Runnable run = infer ? () -> output(model, x) : () -> fit(model, d);
         double[] t = new double[reps];
         for (int i = 0; i < warmup; i++) {
             run.run();
         }
-        long offHeap = Pointer.totalBytes();
         for (int i = 0; i < reps; i++) {
             t[i] = Workload.seconds(run);
         }
-        // off-heap bytes allocated per step and not yet released (ND4J frees buffers after GC):
-        // about 0 when workspaces serve every array of a steady-state step
-        long allocated = reps > 0 ? (Pointer.totalBytes() - offHeap) / reps : 0;
         long macs = Summary.of(name, new ModelOptions(classes, channels, size)).macs();
         StringBuilder s = new StringBuilder("ok");
         for (double v : t) {
             s.append(' ').append(fmt(v));
         }
-        return s.append(" macs=").append(macs).append(" peak_rss=").append(peakMemory())
-                .append(" alloc_per_step=").append(allocated).toString();
+        return s.append(" macs=").append(macs).append(" peak_rss=").append(peakMemory()).toString();
     }
 
-    private static ComputationGraph jvision(String name, int classes, int channels, int size, boolean infer) {
-        ComputationGraph net = Models.create(name, new ModelOptions(classes, channels, size));
-        return infer ? Inference.fuseBatchNorm(net) : net;
+    /**
+     * @return the network training with SGD and Nesterov momentum 0.9 (learning rate 0.01) and no
+     * weight decay, as the PyTorch worker does: jvision's models carry no updater (DL4J's default
+     * is plain SGD) and the zoo's bring their own (RmsProp, Nesterov, L2).
+     */
+    private static Model withNesterov(Model m) {
+        FineTuneConfiguration sgd = new FineTuneConfiguration.Builder().updater(new Nesterovs(0.01, 0.9)).l2(0)
+                .build();
+        return m instanceof ComputationGraph g
+                ? new TransferLearning.GraphBuilder(g).fineTuneConfiguration(sgd).build()
+                : new TransferLearning.Builder((MultiLayerNetwork) m).fineTuneConfiguration(sgd).build();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void output(Model m, INDArray x) {

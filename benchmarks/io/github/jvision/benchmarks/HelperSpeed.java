@@ -30,11 +30,7 @@ public final class HelperSpeed {
                 System.setProperty(Backend.HELPERS_DISABLE, Boolean.toString(!helpers));
                 ComputationGraph net = Models.create(w.model(), new ModelOptions(10, w.channels(), w.size()));
                 INDArray x = w.input();
-                INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
-                for (int i = 0; i < batch; i++) {
-                    y.putScalar(i, i % 10, 1f);
-                }
-                DataSet d = new DataSet(x, y);
+                DataSet d = new DataSet(x, w.labels(10));
                 double infer = batch / median(() -> net.outputSingle(false, x));
                 double train = batch / median(() -> net.fit(d));
                 System.out.printf("| %s | %s | %d | %s | %.1f | %.1f |%n", w.model(), w.shape(), batch,

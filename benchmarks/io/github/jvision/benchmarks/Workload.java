@@ -25,6 +25,15 @@ record Workload(String model, int channels, int size, int batch) {
         return Nd4j.rand(DataType.FLOAT, batch, channels, size, size);
     }
 
+    /** @return one-hot labels {@code [batch, classes]} float32, sample i of class {@code i % classes} */
+    INDArray labels(int classes) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
+        for (int i = 0; i < batch; i++) {
+            y.putScalar(i, i % classes, 1f);
+        }
+        return y;
+    }
+
     /** @return e.g. {@code 3x224x224} */
     String shape() {
         return channels + "x" + size + "x" + size;

@@ -4,12 +4,10 @@ import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -31,16 +29,24 @@ public final class Backend {
     /** DL4J's switch for layer helpers (cuDNN/oneDNN); DL4J M2.1 defaults it to "true". */
     public static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
 
-    /** Where a native build's libraries sit on the class path, by platform extension. */
-    private static final String NATIVE_DIR = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64";
-    /** CPU flags each oneDNN build is compiled for, fastest first (javacpp's avx512 builds target AVX-512 F/BW/DQ/VL). */
-    private static final Map<String, List<String>> BUILDS = new LinkedHashMap<>();
+    private static final String CPU_DIR = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64";
 
-    static {
-        BUILDS.put("-onednn-avx512", List.of("avx512f", "avx512bw", "avx512dq", "avx512vl"));
-        BUILDS.put("-onednn-avx2", List.of("avx2", "fma"));
-        BUILDS.put("-onednn", List.of());
+    /**
+     * A native build of ND4J's backend: its JavaCPP platform extension, the class-path directory
+     * holding its libraries, and the CPU flags it is compiled for (libnd4j's avx2 builds use AVX2,
+     * FMA and F16C; its avx512 builds AVX-512 F/CD/BW/DQ/VL with BMI and BMI2). Keep the flag
+     * lists in step with the {@code jvision} launcher's.
+     */
+    record NativeBuild(String extension, String directory, List<String> cpuFlags) {
     }
+
+    /** Fastest first. The CUDA build's cuDNN variant needs its extension too (not run here: no GPU). */
+    static final List<NativeBuild> BUILDS = List.of(
+            new NativeBuild("-cudnn", "org/nd4j/linalg/jcublas/bindings/linux-x86_64-cudnn/", List.of()),
+            new NativeBuild("-onednn-avx512", CPU_DIR + "-onednn-avx512/", List.of("avx512f", "avx512cd",
+                    "avx512bw", "avx512dq", "avx512vl", "avx2", "fma", "f16c", "bmi1", "bmi2")),
+            new NativeBuild("-onednn-avx2", CPU_DIR + "-onednn-avx2/", List.of("avx2", "fma", "f16c")),
+            new NativeBuild("-onednn", CPU_DIR + "-onednn/", List.of()));
 
     private Backend() {
     }
@@ -53,8 +59,8 @@ public final class Backend {
      */
     public static synchronized void init() {
         if (System.getProperty(PLATFORM_EXTENSION) == null) {
-            String build = nativeBuild(cpuFlags(), ext -> Backend.class.getClassLoader()
-                    .getResource(NATIVE_DIR + ext + "/") != null);
+            String build = nativeBuild(cpuFlags(), b -> Backend.class.getClassLoader()
+                    .getResource(b.directory()) != null);
             if (build != null) {
                 System.setProperty(PLATFORM_EXTENSION, build);
             }
@@ -65,26 +71,33 @@ public final class Backend {
     }
 
     /**
-     * The fastest oneDNN build of nd4j-native that is on the class path and that this CPU can run:
-     * {@code -onednn-avx512}, {@code -onednn-avx2}, then the portable {@code -onednn}.
+     * The fastest native build that is on the class path and that this CPU can run: nd4j-cuda's
+     * {@code -cudnn}, then nd4j-native's {@code -onednn-avx512}, {@code -onednn-avx2} and the
+     * portable {@code -onednn}.
      *
      * @param cpuFlags the CPU's feature flags, as /proc/cpuinfo names them
-     * @param present  whether the build with a given platform extension is on the class path
-     * @return the platform extension, or null if no oneDNN build is present (another backend)
+     * @param present  whether a build is on the class path
+     * @return the platform extension, or null if none of these builds is present
      */
-    static String nativeBuild(Set<String> cpuFlags, Predicate<String> present) {
-        return BUILDS.entrySet().stream().filter(b -> cpuFlags.containsAll(b.getValue()) && present.test(b.getKey()))
-                .map(Map.Entry::getKey).findFirst().orElse(null);
+    static String nativeBuild(Set<String> cpuFlags, Predicate<NativeBuild> present) {
+        return BUILDS.stream().filter(b -> cpuFlags.containsAll(b.cpuFlags()) && present.test(b))
+                .map(NativeBuild::extension).findFirst().orElse(null);
     }
 
     /** @return the CPU's feature flags from /proc/cpuinfo (Linux); empty where unknown */
     static Set<String> cpuFlags() {
-        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("flags")).findFirst()
-                    .map(l -> Set.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))).orElse(Set.of());
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            return cpuFlags(Files.readString(Path.of("/proc/cpuinfo")));
+        } catch (IOException | RuntimeException e) {
             return Set.of();
         }
+    }
+
+    /** @return the flags of the first "flags" line of a /proc/cpuinfo text; empty if there is none */
+    static Set<String> cpuFlags(String cpuinfo) {
+        return cpuinfo.lines().filter(l -> l.startsWith("flags")).findFirst()
+                .map(l -> Set.copyOf(Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))))
+                .orElse(Set.of());
     }
 
     /** @return whether DL4J will attach oneDNN helpers to new layers */

@@ -1,5 +1,7 @@
 package org.nd4j.nativeblas;
 
+import java.lang.reflect.Method;
+
 /**
  * Compatibility shim that lets DL4J 1.0.0-M2.1 find oneDNN.
  *
@@ -23,7 +25,23 @@ public final class Nd4jCpu {
     /** The old name of the native environment, as DL4J's helper check expects it. */
     public static final class Environment {
         private static final Environment INSTANCE = new Environment();
-        private static final String BINDING = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment";
+        /** The CPU binding's environment and its isUseONEDNN(), looked up once; null without nd4j-native. */
+        private static final Object BINDING;
+        private static final Method IS_USE_ONEDNN;
+
+        static {
+            Object binding = null;
+            Method isUseOneDnn = null;
+            try {
+                Class<?> env = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                binding = env.getMethod("getInstance").invoke(null);
+                isUseOneDnn = env.getMethod("isUseONEDNN");
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // not the CPU backend, or its native library is missing
+            }
+            BINDING = binding;
+            IS_USE_ONEDNN = isUseOneDnn;
+        }
 
         private Environment() {
         }
@@ -36,11 +54,9 @@ public final class Nd4jCpu {
         /** @return whether the loaded libnd4j was built with oneDNN and has it switched on */
         public boolean isUseMKLDNN() {
             try {
-                Class<?> env = Class.forName(BINDING);
-                Object instance = env.getMethod("getInstance").invoke(null);
-                return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return false; // not the CPU backend, or its native library is missing
+                return IS_USE_ONEDNN != null && (Boolean) IS_USE_ONEDNN.invoke(BINDING);
+            } catch (ReflectiveOperationException e) {
+                return false;
             }
         }
     }

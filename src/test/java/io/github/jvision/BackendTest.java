@@ -37,17 +37,32 @@ class BackendTest {
     }
 
     @Test
-    void picksTheFastestOneDnnBuildTheCpuRunsAndTheClassPathHas() {
-        Set<String> avx2 = Set.of("sse4_2", "avx", "avx2", "fma");
-        Set<String> avx512 = Set.of("avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl");
-        Set<String> all = Set.of("-onednn", "-onednn-avx2", "-onednn-avx512");
-        assertEquals("-onednn-avx512", Backend.nativeBuild(avx512, all::contains));
-        assertEquals("-onednn-avx2", Backend.nativeBuild(avx2, all::contains));
+    void picksTheFastestNativeBuildTheCpuRunsAndTheClassPathHas() {
+        Set<String> avx2 = Set.of("sse4_2", "avx", "avx2", "fma", "f16c");
+        Set<String> avx512 = Set.of("avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "avx512f", "avx512cd", "avx512bw",
+                "avx512dq", "avx512vl");
+        Set<String> cpu = Set.of("-onednn", "-onednn-avx2", "-onednn-avx512");
+        assertEquals("-onednn-avx512", build(avx512, cpu));
+        assertEquals("-onednn-avx2", build(avx2, cpu));
         // AVX-512 without the BW/DQ/VL parts the avx512 build is compiled for: not that build
-        assertEquals("-onednn-avx2", Backend.nativeBuild(Set.of("avx2", "fma", "avx512f"), all::contains));
-        assertEquals("-onednn", Backend.nativeBuild(avx512, Set.of("-onednn")::contains)); // the library's own
-        assertEquals("-onednn", Backend.nativeBuild(Set.of(), all::contains)); // flags unknown
-        assertNull(Backend.nativeBuild(avx2, b -> false)); // another backend: leave JavaCPP alone
+        assertEquals("-onednn-avx2", build(Set.of("avx2", "fma", "f16c", "avx512f"), cpu));
+        assertEquals("-onednn", build(Set.of("avx2", "fma"), cpu)); // no F16C: the portable build
+        assertEquals("-onednn", build(avx512, Set.of("-onednn"))); // the library's own
+        assertEquals("-onednn", build(Set.of(), cpu)); // flags unknown
+        assertEquals("-cudnn", build(avx2, Set.of("-cudnn")));
+        assertNull(build(avx2, Set.of())); // another backend: leave JavaCPP alone
+    }
+
+    @Test
+    void readsTheCpuFlagsOfProcCpuinfo() {
+        String cpuinfo = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx2 fma avx2\n\n"
+                + "processor\t: 1\nflags\t\t: fpu\n";
+        assertEquals(Set.of("fpu", "sse2", "avx2", "fma"), Backend.cpuFlags(cpuinfo)); // the first CPU; repeats once
+        assertEquals(Set.of(), Backend.cpuFlags("processor\t: 0\n"));
+    }
+
+    private static String build(Set<String> flags, Set<String> present) {
+        return Backend.nativeBuild(flags, b -> present.contains(b.extension()));
     }
 
     @Test

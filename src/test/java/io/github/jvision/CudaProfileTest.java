@@ -4,12 +4,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,13 +24,11 @@ class CudaProfileTest {
     void libraryCompilesAgainstTheCudaBackend() throws IOException, InterruptedException {
         Path dir = Path.of("target/cuda-build").toAbsolutePath();
         Path cp = dir.resolve("compile.cp");
-        Process p = new ProcessBuilder("mvn", "-B", "-q", "-Pcuda", "-Dnd4j.compileOnly", "-Dmaven.test.skip=true",
-                "-Djvision.build.directory=" + dir, "compile", "dependency:build-classpath",
-                "-Dmdep.outputFile=" + cp, "-Dmdep.includeScope=compile")
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(20, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), log);
+        Subprocess build = Subprocess.run(List.of("mvn", "-B", "-q", "-Pcuda", "-Dnd4j.compileOnly",
+                "-Dmaven.test.skip=true", "-Djvision.build.directory=" + dir, "compile", "dependency:build-classpath",
+                "-Dmdep.outputFile=" + cp, "-DincludeScope=compile"), dir.resolve("build.log"), Duration.ofMinutes(20));
+        String log = build.output();
+        assertEquals(0, build.exitCode(), log);
 
         assertTrue(Files.isRegularFile(dir.resolve("classes/io/github/jvision/models/ResNet.class")), log);
         List<String> jars = Arrays.stream(Files.readString(cp).trim().split(":"))

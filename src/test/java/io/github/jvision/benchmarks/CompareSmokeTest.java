@@ -1,16 +1,16 @@
 package io.github.jvision.benchmarks;
 
+import io.github.jvision.Subprocess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,11 +28,11 @@ class CompareSmokeTest {
         Path chart = Path.of("target/compare-smoke.png");
         Files.deleteIfExists(out);
         Files.deleteIfExists(chart);
-        Process p = new ProcessBuilder("/usr/bin/python3", "benchmarks/compare", "--smoke", "--no-build",
-                "--out", out.toString(), "--chart", chart.toString()).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), log);
+        Subprocess run = Subprocess.run(List.of("/usr/bin/python3", "benchmarks/compare", "--smoke", "--no-build",
+                "--xmx", "4g", "--out", out.toString(), "--chart", chart.toString()),
+                Path.of("target/compare-smoke.log"), Duration.ofMinutes(10));
+        String log = run.output();
+        assertEquals(0, run.exitCode(), log);
 
         List<String> rows = Files.readAllLines(out);
         assertEquals(List.of("model", "mode", "jvision", "dl4j-zoo", "torch", "torch-openblas"),

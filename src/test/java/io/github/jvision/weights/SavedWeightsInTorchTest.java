@@ -6,8 +6,10 @@ import io.github.jvision.eval.Logits;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.github.jvision.Subprocess;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -45,11 +47,10 @@ class SavedWeightsInTorchTest {
         Nd4j.writeAsNumpy(Logits.of(model, x), dir.resolve("logits.npy").toFile());
         SafeTensors.write(dir.resolve("w.safetensors"), ModelWeights.stateDict(model));
 
-        Process p = new ProcessBuilder("/usr/bin/python3", "src/test/python/check_saved_weights.py",
+        Subprocess check = Subprocess.run(List.of("/usr/bin/python3", "src/test/python/check_saved_weights.py",
                 dir.resolve("w.safetensors").toString(), name, dir.resolve("x.npy").toString(),
-                dir.resolve("logits.npy").toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        System.out.print(output);
-        assertEquals(0, p.waitFor(), output);
+                dir.resolve("logits.npy").toString()), dir.resolve("check.log"), Duration.ofMinutes(5));
+        System.out.print(check.output());
+        assertEquals(0, check.exitCode(), check.output());
     }
 }
