@@ -48,6 +48,8 @@ public final class Backend {
             new NativeBuild("-onednn-avx2", CPU_DIR + "-onednn-avx2/", List.of("avx2", "fma", "f16c")),
             new NativeBuild("-onednn", CPU_DIR + "-onednn/", List.of()));
 
+    private static boolean buildChosen;
+
     private Backend() {
     }
 
@@ -58,13 +60,14 @@ public final class Backend {
      * initialised before.
      */
     public static synchronized void init() {
-        if (System.getProperty(PLATFORM_EXTENSION) == null) {
+        if (!buildChosen && System.getProperty(PLATFORM_EXTENSION) == null) {
             String build = nativeBuild(cpuFlags(), b -> Backend.class.getClassLoader()
                     .getResource(b.directory()) != null);
             if (build != null) {
                 System.setProperty(PLATFORM_EXTENSION, build);
             }
         }
+        buildChosen = true; // once: entry points call init() often
         if (System.getProperty(HELPERS_DISABLE) == null) {
             System.setProperty(HELPERS_DISABLE, "false");
         }
