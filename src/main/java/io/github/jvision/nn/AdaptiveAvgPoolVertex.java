@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Objects;
@@ -75,5 +76,28 @@ public final class AdaptiveAvgPoolVertex extends ParameterFreeVertex {
     @Override
     public String toString() {
         return "AdaptiveAvgPoolVertex(" + outHeight + "x" + outWidth + ")";
+    }
+
+    /**
+     * The pooling matrix {@code [h*w, oh*ow]} of {@code nn.AdaptiveAvgPool2d((oh, ow))} on an
+     * {@code h x w} input: output cell {@code (i, j)} averages rows {@code floor(i h / oh)} to
+     * {@code ceil((i + 1) h / oh)} (exclusive) and likewise columns, so that an input viewed as
+     * {@code [N*C, h*w]} times it is the pooled {@code [N*C, oh*ow]}.
+     */
+    public static INDArray matrix(long h, long w, int oh, int ow, DataType type) {
+        INDArray p = Nd4j.zeros(type, h * w, (long) oh * ow);
+        for (int i = 0; i < oh; i++) {
+            long r0 = Math.floorDiv(i * h, oh), r1 = -Math.floorDiv(-(i + 1) * h, oh);
+            for (int j = 0; j < ow; j++) {
+                long c0 = Math.floorDiv(j * w, ow), c1 = -Math.floorDiv(-(j + 1) * w, ow);
+                double weight = 1.0 / ((r1 - r0) * (c1 - c0));
+                for (long r = r0; r < r1; r++) {
+                    for (long c = c0; c < c1; c++) {
+                        p.putScalar(r * w + c, (long) i * ow + j, weight);
+                    }
+                }
+            }
+        }
+        return p;
     }
 }

@@ -58,29 +58,11 @@ final class AdaptiveAvgPoolVertexImpl extends ParameterFreeVertexImpl {
     private INDArray pooling(long h, long w, DataType type) {
         if (pooling == null || poolingHeight != h || poolingWidth != w || pooling.dataType() != type) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                pooling = matrix(h, w, oh, ow, type);
+                pooling = AdaptiveAvgPoolVertex.matrix(h, w, oh, ow, type);
                 poolingHeight = h;
                 poolingWidth = w;
             }
         }
         return pooling;
-    }
-
-    /** The pooling matrix {@code [h*w, oh*ow]} of {@code nn.AdaptiveAvgPool2d((oh, ow))} on an {@code h x w} input. */
-    static INDArray matrix(long h, long w, int oh, int ow, DataType type) {
-        INDArray p = Nd4j.zeros(type, h * w, (long) oh * ow);
-        for (int i = 0; i < oh; i++) {
-            long r0 = Math.floorDiv(i * h, oh), r1 = -Math.floorDiv(-(i + 1) * h, oh);
-            for (int j = 0; j < ow; j++) {
-                long c0 = Math.floorDiv(j * w, ow), c1 = -Math.floorDiv(-(j + 1) * w, ow);
-                double weight = 1.0 / ((r1 - r0) * (c1 - c0));
-                for (long r = r0; r < r1; r++) {
-                    for (long c = c0; c < c1; c++) {
-                        p.putScalar(r * w + c, (long) i * ow + j, weight);
-                    }
-                }
-            }
-        }
-        return p;
     }
 }

@@ -1,0 +1,584 @@
+package io.github.jvision.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import io.github.jvision.nn.AdaptiveAvgPoolVertex;
+import io.github.jvision.nn.ChannelPadVertex;
+import io.github.jvision.nn.ChannelScaleVertex;
+import io.github.jvision.nn.DropPathVertex;
+import io.github.jvision.nn.SiLU;
+import io.github.jvision.onednn.Dnnl.Eltwise;
+import io.github.jvision.onednn.Plan.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
+import org.bytedeco.dnnl.dnnl_binary_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
+import org.bytedeco.dnnl.dnnl_inner_product_desc_t;
+import org.bytedeco.dnnl.dnnl_matmul_desc_t;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_pooling_v2_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_softmax_desc_t;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns an inference graph (batch norm already folded) into a {@link Plan} for one input shape.
+ * Tensors stay in the layouts oneDNN's convolutions choose (blocked channels, e.g. {@code nChw8c})
+ * from the first convolution to the classifier; a convolution absorbs the activation after it,
+ * and a residual sum followed by its activation ({@code conv -> add -> relu} becomes one
+ * convolution with sum and ReLU post-ops, writing in place into the shortcut's buffer when nothing
+ * else reads it).
+ */
+final class Lowering {
+    private final ComputationGraph graph;
+    private final ComputationGraphConfiguration conf;
+    private final Plan plan = new Plan();
+    private final Map<String, Value> out = new HashMap<>();
+    private final Map<String, List<String>> consumers = new HashMap<>();
+    private final Set<String> lowered = new HashSet<>();
+    /** For outputs ending in softmax: the values before it. */
+    private final Map<String, Value> logits = new HashMap<>();
+
+    private Lowering(ComputationGraph graph) {
+        this.graph = graph;
+        this.conf = graph.getConfiguration();
+        conf.getVertexInputs().forEach((v, ins) -> ins.forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(v)));
+    }
+
+    /** Checks that every vertex of {@code graph} has a lowering; throws {@link UnsupportedLayerException} naming the first that has none. */
+    static void checkSupported(ComputationGraph graph) {
+        ComputationGraphConfiguration c = graph.getConfiguration();
+        if (c.getNetworkInputs().size() != 1) {
+            throw new UnsupportedLayerException("a graph with " + c.getNetworkInputs().size() + " inputs (one is supported)");
+        }
+        c.getVertices().forEach((name, v) -> {
+            String why = unsupported(v);
+            if (why != null) {
+                throw new UnsupportedLayerException(name + ": " + why);
+            }
+        });
+    }
+
+    /** Why {@code v} has no lowering, or {@code null}. */
+    private static String unsupported(GraphVertex v) {
+        if (v instanceof DropPathVertex || v instanceof ChannelScaleVertex || v instanceof ChannelPadVertex
+                || v instanceof AdaptiveAvgPoolVertex || v instanceof MergeVertex) {
+            return null;
+        }
+        if (v instanceof ElementWiseVertex e) {
+            return e.getOp() == ElementWiseVertex.Op.Add || e.getOp() == ElementWiseVertex.Op.Product ? null
+                    : "element-wise " + e.getOp();
+        }
+        if (!(v instanceof LayerVertex lv)) {
+            return v.getClass().getSimpleName();
+        }
+        if (lv.getPreProcessor() != null && !(lv.getPreProcessor() instanceof CnnToFeedForwardPreProcessor)) {
+            return "preprocessor " + lv.getPreProcessor().getClass().getSimpleName();
+        }
+        Layer l = lv.getLayerConf().getLayer();
+        if (l instanceof ConvolutionLayer c) {
+            boolean plain = c.getClass() == ConvolutionLayer.class
+                    || c instanceof DepthwiseConvolution2D d && d.getDepthMultiplier() == 1;
+            boolean truncate = c.getConvolutionMode() == ConvolutionMode.Truncate
+                    || c.getConvolutionMode() == ConvolutionMode.Strict;
+            boolean undilated = c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
+            return !plain || !truncate || !undilated ? c.getClass().getSimpleName() + " " + c.getConvolutionMode()
+                    + " dilation " + c.getDilation()[0] : activationProblem(c.getActivationFn());
+        }
+        if (l instanceof SubsamplingLayer p) {
+            boolean ok = (p.getPoolingType() == PoolingType.MAX || p.getPoolingType() == PoolingType.AVG)
+                    && p.getConvolutionMode() == ConvolutionMode.Truncate && p.getDilation()[0] == 1 && p.getDilation()[1] == 1;
+            return ok ? null : "pooling " + p.getPoolingType() + " " + p.getConvolutionMode();
+        }
+        if (l instanceof GlobalPoolingLayer p) {
+            return p.getPoolingType() == PoolingType.MAX || p.getPoolingType() == PoolingType.AVG ? null
+                    : "global pooling " + p.getPoolingType();
+        }
+        if (l instanceof OutputLayer o) {
+            return o.getActivationFn() instanceof ActivationSoftmax || activationProblem(o.getActivationFn()) == null ? null
+                    : "output activation " + o.getActivationFn();
+        }
+        if (l instanceof DenseLayer d) {
+            return activationProblem(d.getActivationFn());
+        }
+        if (l instanceof ActivationLayer a) {
+            return activationProblem(a.getActivationFn());
+        }
+        return l instanceof BatchNormalization || l instanceof DropoutLayer || l instanceof ZeroPaddingLayer ? null
+                : l.getClass().getSimpleName();
+    }
+
+    private static String activationProblem(IActivation a) {
+        return a == null || a instanceof ActivationIdentity || eltwise(a) != null ? null : "activation " + a;
+    }
+
+    /** oneDNN's form of {@code a}, or {@code null} for the identity and for functions without one. */
+    private static Eltwise eltwise(IActivation a) {
+        if (a instanceof ActivationReLU) {
+            return new Eltwise(dnnl_eltwise_relu, 0f);
+        }
+        if (a instanceof SiLU) {
+            return new Eltwise(dnnl_eltwise_swish, 1f);
+        }
+        if (a instanceof ActivationSigmoid) {
+            return new Eltwise(dnnl_eltwise_logistic, 0f);
+        }
+        if (a instanceof ActivationTanH) {
+            return new Eltwise(dnnl_eltwise_tanh, 0f);
+        }
+        return null;
+    }
+
+    /** The plan computing {@code graph}'s outputs for inputs of {@code shape} ({@code [N, C, H, W]}). */
+    static Plan lower(ComputationGraph graph, long[] shape) {
+        Lowering l = new Lowering(graph);
+        try {
+            return l.build(shape);
+        } catch (RuntimeException e) {
+            l.plan.close();
+            throw e;
+        }
+    }
+
+    private Plan build(long[] shape) {
+        String inputName = conf.getNetworkInputs().get(0);
+        Value in = plan.value(Dnnl.plain(shape), shape);
+        plan.input(in);
+        out.put(inputName, in);
+        lowered.add(inputName);
+        for (int i : graph.topologicalSortOrder()) {
+            String name = graph.getVertices()[i].getVertexName();
+            if (!lowered.contains(name)) {
+                lowerVertex(name, conf.getVertices().get(name));
+                lowered.add(name);
+            }
+        }
+        List<Value> outputs = new ArrayList<>();
+        for (Map<String, Value> m : List.of(out, logits)) { // probabilities, then logits
+            for (String o : conf.getNetworkOutputs()) {
+                Value v = m.getOrDefault(o, out.get(o));
+                outputs.add(layout(v, Dnnl.plain(v.dims)));
+            }
+        }
+        plan.outputs(outputs);
+        plan.allocate();
+        return plan;
+    }
+
+    private void lowerVertex(String name, GraphVertex v) {
+        List<Value> in = conf.getVertexInputs().get(name).stream().map(out::get).toList();
+        Value x = in.get(0);
+        if (v instanceof DropPathVertex) {
+            out.put(name, x); // identity at inference
+        } else if (v instanceof ChannelScaleVertex) {
+            Value s = in.get(1);
+            Value s4 = s.dims.length == 4 ? s : plan.view(Dnnl.plain(x.dims[0], x.dims[1], 1, 1),
+                    new long[]{x.dims[0], x.dims[1], 1, 1}, layout(s, Dnnl.plain(s.dims)).storage);
+            out.put(name, binary(name, dnnl_binary_mul, x, s4));
+        } else if (v instanceof ElementWiseVertex e) {
+            int alg = e.getOp() == ElementWiseVertex.Op.Add ? dnnl_binary_add : dnnl_binary_mul;
+            Value acc = x;
+            for (int i = 1; i < in.size(); i++) {
+                acc = binary(name, alg, acc, layout(in.get(i), acc.desc));
+            }
+            out.put(name, acc);
+        } else if (v instanceof MergeVertex) {
+            out.put(name, concat(name, in));
+        } else if (v instanceof ChannelPadVertex p) {
+            out.put(name, channelPad(x, p.getStride(), p.getPad()));
+        } else if (v instanceof AdaptiveAvgPoolVertex a) {
+            out.put(name, adaptiveAvgPool(name, x, a.getOutHeight(), a.getOutWidth()));
+        } else {
+            lowerLayer(name, ((LayerVertex) v).getLayerConf().getLayer(), x);
+        }
+    }
+
+    private void lowerLayer(String name, Layer l, Value x) {
+        if (l instanceof ConvolutionLayer c) {
+            conv(name, c, x);
+        } else if (l instanceof SubsamplingLayer p) {
+            int[] k = p.getKernelSize();
+            int alg = p.getPoolingType() == PoolingType.MAX ? dnnl_pooling_max
+                    : p.isAvgPoolIncludePadInDivisor() ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
+            out.put(name, pool(name, x, alg, k, p.getStride(), p.getPadding()));
+        } else if (l instanceof GlobalPoolingLayer p) {
+            int alg = p.getPoolingType() == PoolingType.MAX ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
+            Value y = pool(name, x, alg, new int[]{(int) x.dims[2], (int) x.dims[3]}, new int[]{1, 1}, new int[]{0, 0});
+            out.put(name, p.isCollapseDimensions() ? flatten(y) : y);
+        } else if (l instanceof DenseLayer || l instanceof OutputLayer) {
+            dense(name, (BaseLayer) l, x);
+        } else if (l instanceof ActivationLayer a) {
+            out.put(name, eltwise(name, eltwise(a.getActivationFn()), x));
+        } else if (l instanceof BatchNormalization b) {
+            out.put(name, batchNorm(name, b, x));
+        } else if (l instanceof DropoutLayer) {
+            out.put(name, x); // identity at inference
+        } else if (l instanceof ZeroPaddingLayer z) {
+            int[] p = z.getPadding(); // top, bottom, left, right
+            long[] d = x.dims;
+            out.put(name, embed(x, new long[]{d[0], d[1], d[2] + p[0] + p[1], d[3] + p[2] + p[3]}, new long[]{0, 0, p[0], p[2]}));
+        } else {
+            throw new UnsupportedLayerException(name + ": " + l.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A convolution with its following activation, or its following residual sum (and that sum's
+     * activation), as post-ops; every absorbed vertex then names the convolution's output.
+     */
+    private void conv(String name, ConvolutionLayer c, Value x) {
+        long[] xd = x.dims;
+        boolean depthwise = c instanceof DepthwiseConvolution2D;
+        int[] k = c.getKernelSize();
+        int[] s = c.getStride();
+        int[] p = c.getPadding();
+        INDArray w = graph.getLayer(name).getParam("W");
+        long outC = depthwise ? xd[1] : c.getNOut();
+        long inC = depthwise ? w.size(2) : w.size(1);
+        if (inC != xd[1]) {
+            throw new IllegalArgumentException(name + " expects " + inC + " input channels; got " + xd[1]);
+        }
+        long[] yd = {xd[0], outC, outSize(name, xd[2], k[0], s[0], p[0]), outSize(name, xd[3], k[1], s[1], p[1])};
+        long[] wd = depthwise ? new long[]{outC, 1, 1, k[0], k[1]} : new long[]{outC, xd[1], k[0], k[1]};
+        // DL4J stores depthwise weights as [kh, kw, C, 1]
+        dnnl_memory_desc_t wUser = depthwise ? Dnnl.strided(wd, new long[]{1, 1, 1, (long) k[1] * outC, outC}) : Dnnl.plain(wd);
+
+        List<String> absorbed = new ArrayList<>(List.of(name));
+        Eltwise act = eltwise(c.getActivationFn());
+        Value shortcut = null;
+        String sum = act == null ? soleConsumer(name, ElementWiseVertex.class) : null;
+        if (sum != null && ((ElementWiseVertex) conf.getVertices().get(sum)).getOp() == ElementWiseVertex.Op.Add
+                && conf.getVertexInputs().get(sum).size() == 2) {
+            List<String> ins = conf.getVertexInputs().get(sum);
+            shortcut = out.get(ins.get(0).equals(name) ? ins.get(1) : ins.get(0));
+            if (shortcut != null && !ins.get(0).equals(ins.get(1))) {
+                absorbed.add(sum);
+            } else {
+                shortcut = null;
+            }
+        }
+        String last = absorbed.get(absorbed.size() - 1);
+        if (act == null) {
+            String a = soleConsumer(last, LayerVertex.class);
+            if (a != null && layerOf(a) instanceof ActivationLayer al && eltwise(al.getActivationFn()) != null) {
+                act = eltwise(al.getActivationFn());
+                absorbed.add(a);
+            }
+        }
+
+        dnnl_memory_desc_t any = Dnnl.desc(xd, dnnl_format_tag_any);
+        dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(outC) : null;
+        dnnl_convolution_desc_t cd = new dnnl_convolution_desc_t();
+        Dnnl.check(dnnl_convolution_forward_desc_init(cd, dnnl_forward_inference, dnnl_convolution_direct, any,
+                Dnnl.desc(wd, dnnl_format_tag_any), bias, Dnnl.desc(yd, dnnl_format_tag_any),
+                new long[]{s[0], s[1]}, new long[]{p[0], p[1]}, new long[]{p[0], p[1]}), "convolution " + name);
+        dnnl_primitive_attr attr = Dnnl.postOps(shortcut != null, act);
+        dnnl_primitive_desc pd = Dnnl.pd(cd, attr, "convolution " + name);
+        dnnl_primitive_attr_destroy(attr);
+        Value src = layout(x, Dnnl.query(pd, dnnl_query_src_md, 0));
+        Value weights = plan.constant(w, wUser, Dnnl.query(pd, dnnl_query_weights_md, 0));
+        dnnl_memory_desc_t dstDesc = Dnnl.query(pd, dnnl_query_dst_md, 0);
+        Value dst;
+        if (shortcut == null) {
+            dst = plan.value(dstDesc, yd);
+        } else if (Dnnl.equal(shortcut.desc, dstDesc) && soleReader(shortcut, absorbed.get(1)) && !shortcut.equals(x)) {
+            dst = plan.view(dstDesc, yd, shortcut.storage); // accumulate into the shortcut's buffer
+        } else {
+            dst = plan.value(dstDesc, yd);
+            plan.reorderStep(shortcut, dst);
+        }
+        if (bias == null) {
+            plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, src, weights, dst);
+        } else {
+            Value b = plan.constant(graph.getLayer(name).getParam("b"), bias, bias);
+            plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+                    src, weights, b, dst);
+        }
+        dnnl_primitive_desc_destroy(pd);
+        absorbed.forEach(n -> {
+            out.put(n, dst);
+            lowered.add(n);
+        });
+    }
+
+    /** Output size of a DL4J {@code Truncate} convolution or pooling: {@code floor((in + 2p - k) / s) + 1}. */
+    private static long outSize(String name, long in, int k, int s, int p) {
+        long o = Math.floorDiv(in + 2L * p - k, s) + 1;
+        if (o < 1) {
+            throw new IllegalArgumentException(name + ": kernel " + k + " does not fit an input of " + in + " with padding " + p);
+        }
+        return o;
+    }
+
+    /** Pooling of {@code x} keeping its layout. */
+    private Value pool(String name, Value x, int alg, int[] k, int[] s, int[] p) {
+        long[] yd = {x.dims[0], x.dims[1], outSize(name, x.dims[2], k[0], s[0], p[0]), outSize(name, x.dims[3], k[1], s[1], p[1])};
+        dnnl_pooling_v2_desc_t d = new dnnl_pooling_v2_desc_t();
+        Dnnl.check(dnnl_pooling_v2_forward_desc_init(d, dnnl_forward_inference, alg, x.desc, Dnnl.desc(yd, dnnl_format_tag_any),
+                new long[]{s[0], s[1]}, new long[]{k[0], k[1]}, new long[]{0, 0}, new long[]{p[0], p[1]},
+                new long[]{p[0], p[1]}), "pooling " + name);
+        dnnl_primitive_desc pd = Dnnl.pd(d, null, "pooling " + name);
+        Value y = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), yd);
+        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, x, y);
+        dnnl_primitive_desc_destroy(pd);
+        return y;
+    }
+
+    /**
+     * {@code nn.AdaptiveAvgPool2d((oh, ow))}: plain pooling when the output divides the input
+     * (equal windows), else the input as {@code [N*C, H*W]} times the pooling matrix
+     * ({@link AdaptiveAvgPoolVertex#matrix}).
+     */
+    private Value adaptiveAvgPool(String name, Value x, int oh, int ow) {
+        long[] d = x.dims;
+        if (d[2] % oh == 0 && d[3] % ow == 0) {
+            int[] k = {(int) (d[2] / oh), (int) (d[3] / ow)};
+            return pool(name, x, dnnl_pooling_avg_exclude_padding, k, k, new int[]{0, 0});
+        }
+        long rows = d[0] * d[1];
+        long[] pd = {d[2] * d[3], (long) oh * ow};
+        dnnl_memory_desc_t srcDesc = Dnnl.plain(rows, pd[0]);
+        dnnl_memory_desc_t pDesc = Dnnl.plain(pd);
+        dnnl_memory_desc_t dstDesc = Dnnl.plain(rows, pd[1]);
+        dnnl_matmul_desc_t md = new dnnl_matmul_desc_t();
+        Dnnl.check(dnnl_matmul_desc_init(md, srcDesc, pDesc, null, dstDesc), "matmul " + name);
+        dnnl_primitive_desc mpd = Dnnl.pd(md, null, "matmul " + name);
+        Value flat = plan.view(srcDesc, new long[]{rows, pd[0]}, layout(x, Dnnl.plain(d)).storage);
+        long[] yd = {d[0], d[1], oh, ow};
+        Value y = plan.value(Dnnl.plain(yd), yd);
+        plan.step(Dnnl.primitive(mpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, flat,
+                plan.constant(AdaptiveAvgPoolVertex.matrix(d[2], d[3], oh, ow, DataType.FLOAT), pDesc, pDesc),
+                plan.view(dstDesc, new long[]{rows, pd[1]}, y.storage));
+        dnnl_primitive_desc_destroy(mpd);
+        return y;
+    }
+
+    /** {@code [N, C, 1, 1] -> [N, C]}, in plain layout. */
+    private Value flatten(Value y) {
+        Value plain = layout(y, Dnnl.plain(y.dims));
+        return plan.view(Dnnl.plain(y.dims[0], y.dims[1]), new long[]{y.dims[0], y.dims[1]}, plain.storage);
+    }
+
+    /** A fully connected layer (inner product) with its activation; softmax as a following step. */
+    private void dense(String name, BaseLayer l, Value x) {
+        INDArray w = graph.getLayer(name).getParam("W"); // [in, out], in flattened from [C, H, W] in C order
+        long o = w.size(1);
+        long[] xd = x.dims;
+        long in = 1;
+        for (int i = 1; i < xd.length; i++) {
+            in *= xd[i];
+        }
+        if (in != w.size(0)) {
+            throw new IllegalArgumentException(name + " expects " + w.size(0) + " input features; got " + in);
+        }
+        long[] wd = xd.length == 4 ? new long[]{o, xd[1], xd[2], xd[3]} : new long[]{o, xd[1]};
+        long[] ws = xd.length == 4 ? new long[]{1, xd[2] * xd[3] * o, xd[3] * o, o} : new long[]{1, o};
+        long[] yd = {xd[0], o};
+        boolean softmax = l.getActivationFn() instanceof ActivationSoftmax;
+        Eltwise act = softmax ? null : eltwise(l.getActivationFn());
+        dnnl_inner_product_desc_t d = new dnnl_inner_product_desc_t();
+        dnnl_memory_desc_t bias = Dnnl.plain(o);
+        Dnnl.check(dnnl_inner_product_forward_desc_init(d, dnnl_forward_inference, Dnnl.desc(xd, dnnl_format_tag_any),
+                Dnnl.desc(wd, dnnl_format_tag_any), bias, Dnnl.plain(yd)), "inner product " + name);
+        dnnl_primitive_attr attr = Dnnl.postOps(false, act);
+        dnnl_primitive_desc pd = Dnnl.pd(d, attr, "inner product " + name);
+        dnnl_primitive_attr_destroy(attr);
+        Value src = layout(x, Dnnl.query(pd, dnnl_query_src_md, 0));
+        Value weights = plan.constant(w, Dnnl.strided(wd, ws), Dnnl.query(pd, dnnl_query_weights_md, 0));
+        INDArray b = graph.getLayer(name).paramTable().containsKey("b") ? graph.getLayer(name).getParam("b") : Nd4j.zeros(o);
+        Value y = plan.value(Dnnl.plain(yd), yd);
+        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+                src, weights, plan.constant(b, bias, bias), y);
+        dnnl_primitive_desc_destroy(pd);
+        if (softmax) {
+            dnnl_softmax_desc_t sd = new dnnl_softmax_desc_t();
+            Dnnl.check(dnnl_softmax_forward_desc_init(sd, dnnl_forward_inference, y.desc, 1), "softmax " + name);
+            dnnl_primitive_desc spd = Dnnl.pd(sd, null, "softmax " + name);
+            Value p = plan.value(y.desc, yd);
+            plan.step(Dnnl.primitive(spd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, y, p);
+            dnnl_primitive_desc_destroy(spd);
+            logits.put(name, y);
+            out.put(name, p);
+        } else {
+            out.put(name, y);
+        }
+    }
+
+    /** An activation, in place when nothing else reads {@code x}. */
+    private Value eltwise(String name, Eltwise e, Value x) {
+        if (e == null) {
+            return x; // identity
+        }
+        dnnl_eltwise_desc_t d = new dnnl_eltwise_desc_t();
+        Dnnl.check(dnnl_eltwise_forward_desc_init(d, dnnl_forward_inference, e.algorithm(), x.desc, e.alpha(), 0f),
+                "eltwise " + name);
+        dnnl_primitive_desc pd = Dnnl.pd(d, null, "eltwise " + name);
+        Value y = soleReader(x, name) ? plan.view(x.desc, x.dims, x.storage) : plan.value(x.desc, x.dims);
+        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, x, y);
+        dnnl_primitive_desc_destroy(pd);
+        return y;
+    }
+
+    /** Batch norm in inference mode with the running statistics (one not folded into a convolution). */
+    private Value batchNorm(String name, BatchNormalization b, Value x) {
+        var layer = graph.getLayer(name);
+        long c = x.dims[1];
+        dnnl_batch_normalization_desc_t d = new dnnl_batch_normalization_desc_t();
+        Dnnl.check(dnnl_batch_normalization_forward_desc_init(d, dnnl_forward_inference, x.desc, (float) b.getEps(),
+                dnnl_use_global_stats | dnnl_use_scaleshift), "batch norm " + name);
+        dnnl_primitive_desc pd = Dnnl.pd(d, null, "batch norm " + name);
+        dnnl_memory_desc_t vec = Dnnl.plain(c);
+        dnnl_memory_desc_t ss = Dnnl.plain(2, c);
+        INDArray scaleShift = Nd4j.vstack(layer.getParam("gamma").reshape(1, c), layer.getParam("beta").reshape(1, c));
+        Value y = soleReader(x, name) ? plan.view(x.desc, x.dims, x.storage) : plan.value(x.desc, x.dims);
+        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE_SHIFT, DNNL_ARG_DST},
+                x, plan.constant(layer.getParam("mean"), vec, vec), plan.constant(layer.getParam("var"), vec, vec),
+                plan.constant(scaleShift, ss, ss), y);
+        dnnl_primitive_desc_destroy(pd);
+        return y;
+    }
+
+    /** {@code a op b}, {@code b} broadcast where its dims are 1; in place into {@code a} when nothing else reads it. */
+    private Value binary(String name, int alg, Value a, Value b) {
+        dnnl_binary_desc_t d = new dnnl_binary_desc_t();
+        Dnnl.check(dnnl_binary_desc_init(d, alg, a.desc, b.desc, a.desc), "binary " + name);
+        dnnl_primitive_desc pd = Dnnl.pd(d, null, "binary " + name);
+        Value y = soleReader(a, name) && !a.equals(b) ? plan.view(a.desc, a.dims, a.storage) : plan.value(a.desc, a.dims);
+        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, a, b, y);
+        dnnl_primitive_desc_destroy(pd);
+        return y;
+    }
+
+    /** Concatenation along channels ({@code torch.cat(xs, 1)}) in a layout oneDNN chooses. */
+    private Value concat(String name, List<Value> xs) {
+        dnnl_memory_desc_t srcs = new dnnl_memory_desc_t(xs.size());
+        long c = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            Pointer.memcpy(srcs.getPointer(i), xs.get(i).desc, srcs.sizeof());
+            c += xs.get(i).dims[1];
+        }
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        Dnnl.check(dnnl_concat_primitive_desc_create(pd, null, xs.size(), 1, srcs, null, Dnnl.engine()), "concat " + name);
+        long[] d = xs.get(0).dims;
+        Value y = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), new long[]{d[0], c, d[2], d[3]});
+        int[] args = new int[xs.size() + 1];
+        Value[] vals = new Value[xs.size() + 1];
+        for (int i = 0; i < xs.size(); i++) {
+            args[i] = DNNL_ARG_MULTIPLE_SRC + i;
+            vals[i] = xs.get(i);
+        }
+        args[xs.size()] = DNNL_ARG_DST;
+        vals[xs.size()] = y;
+        plan.step(Dnnl.primitive(pd), args, vals);
+        dnnl_primitive_desc_destroy(pd);
+        return y;
+    }
+
+    /** The CIFAR ResNets' option-A shortcut: {@code x[:, :, ::s, ::s]} with {@code pad} zero channels split around it. */
+    private Value channelPad(Value x, int stride, int pad) {
+        long[] d = x.dims;
+        Value sub = x;
+        if (stride > 1) {
+            long[] k = {1, 1};
+            long[] sd = {d[0], d[1], (d[2] - 1) / stride + 1, (d[3] - 1) / stride + 1};
+            dnnl_pooling_v2_desc_t pd0 = new dnnl_pooling_v2_desc_t();
+            Dnnl.check(dnnl_pooling_v2_forward_desc_init(pd0, dnnl_forward_inference, dnnl_pooling_max, x.desc,
+                    Dnnl.desc(sd, dnnl_format_tag_any), new long[]{stride, stride}, k, new long[]{0, 0},
+                    new long[]{0, 0}, new long[]{0, 0}), "channel pad subsampling");
+            dnnl_primitive_desc pd = Dnnl.pd(pd0, null, "channel pad subsampling");
+            sub = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), sd);
+            plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, x, sub);
+            dnnl_primitive_desc_destroy(pd);
+        }
+        long[] sd = sub.dims;
+        return embed(sub, new long[]{sd[0], sd[1] + pad, sd[2], sd[3]}, new long[]{0, pad / 2, 0, 0});
+    }
+
+    /** {@code x} copied into a zero tensor of {@code dims} at {@code offsets} (plain layout; the zeros are written once). */
+    private Value embed(Value x, long[] dims, long[] offsets) {
+        Value whole = plan.value(Dnnl.plain(dims), dims, true);
+        dnnl_memory_desc_t part = new dnnl_memory_desc_t();
+        Dnnl.check(dnnl_memory_desc_init_submemory(part, whole.desc, x.dims, offsets), "memory_desc_init_submemory");
+        plan.reorderStep(x, plan.view(part, x.dims, whole.storage));
+        return whole;
+    }
+
+    /** {@code v} in layout {@code desc}: itself when it already is, else a reordered copy. */
+    private Value layout(Value v, dnnl_memory_desc_t desc) {
+        if (Dnnl.equal(v.desc, desc)) {
+            return v;
+        }
+        Value r = plan.value(desc, v.dims);
+        plan.reorderStep(v, r);
+        return r;
+    }
+
+    /** The only consumer of {@code name} when it is one vertex of type {@code type} and not a network output. */
+    private String soleConsumer(String name, Class<? extends GraphVertex> type) {
+        List<String> cs = consumers.getOrDefault(name, List.of());
+        if (cs.size() != 1 || conf.getNetworkOutputs().contains(name)) {
+            return null;
+        }
+        return type.isInstance(conf.getVertices().get(cs.get(0))) ? cs.get(0) : null;
+    }
+
+    /** Whether {@code reader} is the last vertex to read {@code v}, so that it may overwrite it. */
+    private boolean soleReader(Value v, String reader) {
+        int reads = 0;
+        for (var e : out.entrySet()) {
+            if (e.getValue() != v) {
+                continue;
+            }
+            if (conf.getNetworkOutputs().contains(e.getKey()) || conf.getNetworkInputs().contains(e.getKey())) {
+                return false;
+            }
+            for (String c : consumers.getOrDefault(e.getKey(), List.of())) {
+                if (!lowered.contains(c)) {
+                    reads += c.equals(reader) ? 1 : 2;
+                }
+            }
+        }
+        return reads == 1;
+    }
+
+    private Layer layerOf(String name) {
+        return conf.getVertices().get(name) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+    }
+}

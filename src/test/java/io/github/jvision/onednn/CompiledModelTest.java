@@ -1,0 +1,77 @@
+package io.github.jvision.onednn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.jvision.eval.Logits;
+import io.github.jvision.models.ModelOptions;
+import io.github.jvision.models.Models;
+import java.util.Locale;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Compiled inference computes what the DL4J network computes, for a model of every family and
+ * every block kind (residual sums fused into convolutions, the option-A shortcut, MBConv with
+ * squeeze-and-excitation and SiLU, Inception concatenations, ceil-mode pooling, dense heads),
+ * with batch-norm statistics far from 0 and 1. Torchvision's own outputs are checked in
+ * {@code TorchvisionWeightsParityTest}.
+ */
+class CompiledModelTest {
+    @BeforeAll
+    static void oneDnnLoads() {
+        assertEquals(null, CompiledModel.unavailableReason(), "the CPU backend and oneDNN are on the test class path");
+    }
+
+    @ParameterizedTest(name = "{0} {2}x{2}")
+    @CsvSource({"resnet20, 1, 28", "plain20, 1, 28", "resnet18, 3, 64", "resnet50, 3, 64", "efficientnet_b0, 3, 64",
+            "googlenet, 3, 64", "inception_v3, 3, 80", "vgg11_bn, 3, 32", "alexnet, 3, 64"})
+    void outputsEqualTheNetworks(String model, int channels, int size) {
+        assumeTrue(Models.names().contains(model), model);
+        ComputationGraph net = Models.create(model, new ModelOptions(10, channels, size), 7);
+        randomiseBatchNorm(net);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, channels, size, size).subi(0.5).muli(4);
+        INDArray[] expected = net.output(false, x);
+        INDArray logits = Logits.of(net, x);
+        try (CompiledModel compiled = CompiledModel.compile(net)) {
+            for (int run = 0; run < 2; run++) { // the second run reuses the program and its buffers
+                INDArray[] got = compiled.output(x);
+                assertEquals(expected.length, got.length);
+                for (int i = 0; i < got.length; i++) {
+                    assertArrayEquals(expected[i].shape(), got[i].shape());
+                    double diff = Transforms.abs(got[i].sub(expected[i])).maxNumber().doubleValue();
+                    assertTrue(diff < 1e-5, model + " output " + i + " differs by " + diff);
+                }
+                // logits, relative to their size, so that saturated probabilities hide nothing
+                INDArray gotLogits = compiled.logits(x)[0];
+                double diff = Transforms.abs(gotLogits.sub(logits)).maxNumber().doubleValue();
+                double scale = logits.amaxNumber().doubleValue();
+                System.out.printf(Locale.ROOT, "%s: max |logit| %.3g, max |compiled - DL4J| = %.3g%n", model, scale, diff);
+                assertTrue(diff < 2e-5 * Math.max(1, scale), model + ": logits differ by " + diff);
+            }
+        }
+    }
+
+    static void randomiseBatchNorm(ComputationGraph net) {
+        Nd4j.getRandom().setSeed(3);
+        for (Layer l : net.getLayers()) {
+            if (l.conf().getLayer() instanceof BatchNormalization) {
+                long c = l.getParam("gamma").length();
+                l.setParam("gamma", Nd4j.rand(DataType.FLOAT, 1, c).muli(1.5).addi(0.25));
+                l.setParam("beta", Nd4j.randn(DataType.FLOAT, 1, c).muli(0.3));
+                l.setParam("mean", Nd4j.randn(DataType.FLOAT, 1, c).muli(0.2));
+                l.setParam("var", Nd4j.rand(DataType.FLOAT, 1, c).muli(2).addi(0.1));
+            }
+        }
+    }
+}
