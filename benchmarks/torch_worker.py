@@ -5,7 +5,10 @@
 
 MODE is infer (eval mode, no autograd; batch norm runs as its own op, PyTorch's eager default) or
 train (one SGD step with Nesterov momentum 0.9, as the JVM side: forward, cross-entropy, backward,
-update). Models are torchvision's with random weights; resnet20 is He et al. (2015),
+update). With the argument "jit" after the thread count, inference runs the model scripted, frozen
+and passed through torch.jit.optimize_for_inference (BN folded, conv-add-ReLU fused, oneDNN's
+blocked layouts), PyTorch's own fastest CPU inference; training is not offered then.
+Models are torchvision's with random weights; resnet20 is He et al. (2015),
 section 4.2, with identity shortcuts zero-padded in channels (option A), as jvision builds it.
 """
 import gc
@@ -98,19 +101,23 @@ def gemm(n):
 
 
 class Worker:
-    def __init__(self):
-        self.key, self.model = None, None
+    def __init__(self, jit):
+        self.key, self.model, self.jit = None, None, jit
 
     def time(self, name, mode, batch, size, warmup, reps):
         if name not in MODELS:
             return "skip torchvision has no " + name
         infer = mode == "infer"
+        if self.jit and not infer:
+            return "skip the jit worker times inference only"
         if self.key != (name, mode):
             self.model, self.opt = None, None  # the optimizer holds the parameters too
             gc.collect()
             peak_rss(reset=True)
             self.model = MODELS[name]().train(not infer)
             self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9, nesterov=True)
+            if self.jit:
+                self.model = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.script(self.model)))
             self.key = (name, mode)
         channels, classes = (1, 10) if name == "resnet20" else (3, 1000)
         x = torch.rand(batch, channels, size, size)
@@ -137,7 +144,7 @@ class Worker:
 
 def main():
     torch.set_num_threads(int(sys.argv[1]))
-    worker = Worker()
+    worker = Worker(sys.argv[2:] == ["jit"])
     print("ready torch %s, %d threads, oneDNN %s, BLAS %s" % (torch.__version__, torch.get_num_threads(),
                                                              torch.backends.mkldnn.is_available(), blas()), flush=True)
     for line in sys.stdin:

@@ -5,6 +5,7 @@ import io.github.jvision.models.Inference;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import io.github.jvision.models.Summary;
+import io.github.jvision.onednn.CompiledModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -55,23 +57,30 @@ public final class CompareWorker {
             "alexnet", () -> AlexNet.builder().numClasses(1000).inputShape(new int[]{3, 224, 224}).build());
 
     private final boolean zoo;
+    private final boolean compiled;
     private String loaded;
     private Model model;
+    private CompiledModel compiledModel;
 
-    private CompareWorker(boolean zoo) {
+    private CompareWorker(boolean zoo, boolean compiled) {
         this.zoo = zoo;
+        this.compiled = compiled;
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1 || !(args[0].equals("jvision") || args[0].equals("zoo"))) {
-            throw new IllegalArgumentException("expected one argument, jvision or zoo");
+        if (args.length != 1 || !List.of("jvision", "jvision-dl4j", "zoo").contains(args[0])) {
+            throw new IllegalArgumentException("expected one argument, jvision, jvision-dl4j or zoo");
         }
-        if (args[0].equals("jvision")) {
+        if (args[0].startsWith("jvision")) {
             Backend.init();
         } else {
             System.setProperty(Backend.HELPERS_DISABLE, "true"); // DL4J as shipped, whatever the caller passed
         }
-        CompareWorker worker = new CompareWorker(args[0].equals("zoo"));
+        boolean compiled = args[0].equals("jvision");
+        if (compiled && !CompiledModel.available()) {
+            throw new IllegalStateException(CompiledModel.unavailableReason());
+        }
+        CompareWorker worker = new CompareWorker(args[0].equals("zoo"), compiled);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready " + Backend.describe().replace('\n', ' '));
         for (String line; (line = in.readLine()) != null; ) {
@@ -107,18 +116,27 @@ public final class CompareWorker {
         if (!key.equals(loaded)) {
             model = null; // let the previous model and its workspaces go before building the next
             loaded = null;
+            if (compiledModel != null) {
+                compiledModel.close();
+                compiledModel = null;
+            }
             Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
             System.gc();
             sleep(); // ND4J frees native buffers on a deallocator thread after the collection
             resetPeakMemory();
             Model m = zoo ? ZOO.get(name).get().init() : Models.create(name, new ModelOptions(classes, channels, size));
             model = !infer ? withNesterov(m) : zoo ? m : Inference.fuseBatchNorm((ComputationGraph) m);
+            if (infer && compiled) {
+                compiledModel = CompiledModel.compile((ComputationGraph) m);
+                model = null;
+            }
             loaded = key;
         }
         Workload w = new Workload(name, channels, size, batch);
         INDArray x = w.input();
         DataSet d = new DataSet(x, w.labels(classes));
-        Runnable run = infer ? () -> output(model, x) : () -> fit(model, d);
+        Runnable run = compiledModel != null ? () -> compiledModel.output(x)
+                : infer ? () -> output(model, x) : () -> fit(model, d);
         double[] t = new double[reps];
         for (int i = 0; i < warmup; i++) {
             run.run();
