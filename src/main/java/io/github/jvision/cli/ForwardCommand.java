@@ -2,7 +2,7 @@ package io.github.jvision.cli;
 
 import io.github.jvision.AtomicFiles;
 import io.github.jvision.eval.Features;
-import io.github.jvision.eval.Logits;
+import io.github.jvision.eval.Predictor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,7 +53,14 @@ final class ForwardCommand implements Callable<Integer> {
         }
         ComputationGraph net = Pretrained.load(model, weights, (int) x.size(1), (int) x.size(2), (int) x.size(3),
                 numClasses);
-        INDArray y = features ? Features.of(net, x.castTo(DataType.FLOAT)) : Logits.of(net, x.castTo(DataType.FLOAT));
+        INDArray y;
+        if (features) {
+            y = Features.of(net, x.castTo(DataType.FLOAT));
+        } else {
+            try (Predictor predictor = Predictor.of(net)) {
+                y = predictor.logits(x.castTo(DataType.FLOAT));
+            }
+        }
         AtomicFiles.write(output, tmp -> Nd4j.writeAsNumpy(y, tmp.toFile()));
         spec.commandLine().getOut().printf("%s: %s %s written to %s%n", model, features ? "features" : "logits",
                 java.util.Arrays.toString(y.shape()), output);

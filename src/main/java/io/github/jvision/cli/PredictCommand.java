@@ -1,5 +1,6 @@
 package io.github.jvision.cli;
 
+import io.github.jvision.eval.Predictor;
 import io.github.jvision.image.Image;
 import io.github.jvision.image.Images;
 import io.github.jvision.models.ModelOptions;
@@ -78,18 +79,24 @@ final class PredictCommand implements Callable<Integer> {
         }
         Classifier c = source.checkpoint != null ? fromCheckpoint(source.checkpoint) : fromWeights(source.pretrained);
         var out = spec.commandLine().getOut();
-        for (Path file : images) {
-            float[] probs = c.net().output(false, c.input(file))[0].toFloatVector();
-            int[] order = IntStream.range(0, probs.length).boxed()
-                    .sorted((a, b) -> Float.compare(probs[b], probs[a])).mapToInt(Integer::intValue).toArray();
-            StringBuilder line = new StringBuilder(file.toString()).append(':');
-            int k = Math.min(topK, order.length);
-            for (int i = 0; i < k; i++) {
-                line.append(String.format(" %s %.4f%s", c.labels().get(order[i]), probs[order[i]], i + 1 < k ? "," : ""));
+        try (Predictor predictor = Predictor.of(c.net())) {
+            for (Path file : images) {
+                print(out, file, predictor.probabilities(c.input(file)).toFloatVector(), c.labels());
             }
-            out.println(line);
         }
         return 0;
+    }
+
+    /** One line: the file, then the {@code --top-k} most likely labels with their probabilities. */
+    private void print(java.io.PrintWriter out, Path file, float[] probs, List<String> labels) {
+        int[] order = IntStream.range(0, probs.length).boxed()
+                .sorted((a, b) -> Float.compare(probs[b], probs[a])).mapToInt(Integer::intValue).toArray();
+        StringBuilder line = new StringBuilder(file.toString()).append(':');
+        int k = Math.min(topK, order.length);
+        for (int i = 0; i < k; i++) {
+            line.append(String.format(" %s %.4f%s", labels.get(order[i]), probs[order[i]], i + 1 < k ? "," : ""));
+        }
+        out.println(line);
     }
 
     /** A jvision checkpoint: images are resized to the training size and normalised with its statistics. */

@@ -40,13 +40,14 @@ public final class Evaluator {
         }
         Metrics m = new Metrics(data.classes().size());
         int seen = 0;
-        try (BatchLoader batches = new BatchLoader(data, BatchLoader.Options.eval(batchSize, mean, std))) {
+        try (BatchLoader batches = new BatchLoader(data, BatchLoader.Options.eval(batchSize, mean, std));
+             Predictor predictor = Predictor.of(net)) {
             while (batches.hasNext()) {
                 DataSet d = batches.next();
                 if (options != null) {
                     options.checkInput(d.getFeatures().shape());
                 }
-                INDArray p = net.output(false, d.getFeatures())[0]; // the main classifier; auxiliary ones follow
+                INDArray p = predictor.probabilities(d.getFeatures());
                 int n = (int) p.size(0);
                 int[] labels = java.util.Arrays.copyOfRange(data.labels(), seen, seen + n);
                 m.add(p, labels);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jvision.eval.Logits;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
+import io.github.jvision.onednn.CompiledModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,5 +71,12 @@ class TorchvisionWeightsParityTest {
         // 1e-5 more than the unfused ones (logits here are about 5 in size)
         assertTrue(fusedDiff < 2.5 * TOLERANCE, name + " fused: max abs difference " + fusedDiff);
         assertTrue(probDiff < 1e-5, name + " fused: probabilities differ by " + probDiff);
+
+        // compiled inference (oneDNN, blocked layouts, fused post-ops): torchvision's logits too
+        try (CompiledModel compiled = CompiledModel.compile(model)) {
+            double compiledDiff = Transforms.abs(compiled.logits(x)[0].sub(expected)).maxNumber().doubleValue();
+            System.out.printf(Locale.ROOT, "%s compiled: max |logit - torchvision| = %.3g%n", name, compiledDiff);
+            assertTrue(compiledDiff < 2.5 * TOLERANCE, name + " compiled: max abs difference " + compiledDiff);
+        }
     }
 }
