@@ -2,19 +2,29 @@ package io.github.jvision.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.jvision.eval.Logits;
+import io.github.jvision.eval.Predictor;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,6 +82,59 @@ class CompiledModelTest {
                 l.setParam("mean", Nd4j.randn(DataType.FLOAT, 1, c).muli(0.2));
                 l.setParam("var", Nd4j.rand(DataType.FLOAT, 1, c).muli(2).addi(0.1));
             }
+        }
+    }
+
+    @Test
+    void wrongInputsAreRefusedWithTheExpectedShape() {
+        ComputationGraph net = Models.create("resnet20", new ModelOptions(10, 1, 28), 7);
+        try (CompiledModel compiled = CompiledModel.compile(net)) {
+            IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
+                    () -> compiled.output(Nd4j.rand(DataType.FLOAT, 2, 3, 28, 28)));
+            assertTrue(channels.getMessage().contains("conv1 expects 1 input channels; got 3"), channels.getMessage());
+            IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
+                    () -> compiled.output(Nd4j.rand(DataType.FLOAT, 2, 784)));
+            assertTrue(rank.getMessage().contains("[N, C, H, W]; got shape [2, 784]"), rank.getMessage());
+            // after a refused input, a good one still runs
+            assertArrayEquals(new long[]{2, 10}, compiled.output(Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28))[0].shape());
+        }
+    }
+
+    /** A layer without a lowering (local response normalisation) is named; the predictor then runs DL4J. */
+    @Test
+    void unsupportedLayersFallBackToDl4j() {
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(8, 8, 3))
+                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "in")
+                .addLayer("lrn", new LocalResponseNormalization.Builder().build(), "conv")
+                .addLayer("fc", new OutputLayer.Builder().nOut(5).activation(Activation.SOFTMAX).build(), "lrn")
+                .setOutputs("fc").build());
+        net.init();
+        UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class, () -> CompiledModel.compile(net));
+        assertTrue(e.getMessage().contains("lrn: LocalResponseNormalization"), e.getMessage());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
+        try (Predictor p = Predictor.of(net)) {
+            assertFalse(p.compiled());
+            assertEquals(net.outputSingle(false, x), p.probabilities(x));
+        }
+    }
+
+    @Test
+    void predictorsCompileJvisionModelsAndMatchDl4j() {
+        ComputationGraph net = Models.create("resnet20", new ModelOptions(10, 1, 28), 7);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 1, 28, 28);
+        try (Predictor p = Predictor.of(net)) {
+            assertTrue(p.compiled());
+            double diff = Transforms.abs(p.probabilities(x).sub(net.outputSingle(false, x))).maxNumber().doubleValue();
+            assertTrue(diff < 1e-5, "probabilities differ by " + diff);
+            diff = Transforms.abs(p.logits(x).sub(Logits.of(net, x))).maxNumber().doubleValue();
+            assertTrue(diff < 1e-4, "logits differ by " + diff);
+        }
+        System.setProperty(Predictor.COMPILED, "false");
+        try (Predictor p = Predictor.of(net)) {
+            assertFalse(p.compiled());
+        } finally {
+            System.clearProperty(Predictor.COMPILED);
         }
     }
 }
