@@ -111,8 +111,13 @@ final class Dnnl {
 
     /** The primitive descriptor of the operation described by {@code opDesc} (a {@code dnnl_*_desc_t}). */
     static dnnl_primitive_desc pd(Pointer opDesc, dnnl_primitive_attr attr, String what) {
+        return pd(opDesc, attr, null, what);
+    }
+
+    /** As {@link #pd(Pointer, dnnl_primitive_attr, String)}; a backward operation names its forward one in {@code hint}. */
+    static dnnl_primitive_desc pd(Pointer opDesc, dnnl_primitive_attr attr, dnnl_primitive_desc hint, String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine(), null), what);
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine(), hint), what);
         return pd;
     }
 

@@ -97,7 +97,7 @@ final class Lowering {
     }
 
     /** Why {@code v} has no lowering, or {@code null}. */
-    private static String unsupported(GraphVertex v) {
+    static String unsupported(GraphVertex v) {
         if (v instanceof DropPathVertex || v instanceof ChannelScaleVertex || v instanceof ChannelPadVertex
                 || v instanceof AdaptiveAvgPoolVertex || v instanceof MergeVertex) {
             return null;
@@ -150,7 +150,7 @@ final class Lowering {
     }
 
     /** oneDNN's form of {@code a}, or {@code null} for the identity and for functions without one. */
-    private static Eltwise eltwise(IActivation a) {
+    static Eltwise eltwise(IActivation a) {
         if (a instanceof ActivationReLU) {
             return new Eltwise(dnnl_eltwise_relu, 0f);
         }
@@ -339,7 +339,7 @@ final class Lowering {
     }
 
     /** Output size of a DL4J {@code Truncate} convolution or pooling: {@code floor((in + 2p - k) / s) + 1}. */
-    private static long outSize(String name, long in, int k, int s, int p) {
+    static long outSize(String name, long in, int k, int s, int p) {
         long o = Math.floorDiv(in + 2L * p - k, s) + 1;
         if (o < 1) {
             throw new IllegalArgumentException(name + ": kernel " + k + " does not fit an input of " + in + " with padding " + p);

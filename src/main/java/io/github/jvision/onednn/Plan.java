@@ -51,8 +51,8 @@ final class Plan implements AutoCloseable {
         }
     }
 
-    /** One primitive with its arguments ({@code DNNL_ARG_*} to value). */
-    private record Step(dnnl_primitive primitive, int[] args, Value[] values) {
+    /** One primitive with its arguments ({@code DNNL_ARG_*} to value), and what it computes (for errors). */
+    private record Step(dnnl_primitive primitive, int[] args, Value[] values, String label) {
     }
 
     private final List<Step> steps = new ArrayList<>();
@@ -63,6 +63,7 @@ final class Plan implements AutoCloseable {
     private Value input;
     private List<Value> outputs = List.of();
     private long scratchBytes;
+    private String label = "";
 
     /** A new tensor with its own storage; {@code pinned} storage is zeroed once and never shared (padding borders). */
     Value value(dnnl_memory_desc_t desc, long[] dims, boolean pinned) {
@@ -103,15 +104,29 @@ final class Plan implements AutoCloseable {
         return v;
     }
 
+    /** A value over {@code array}'s memory (a parameter, a gradient view, a mask), never reassigned. */
+    Value bound(dnnl_memory_desc_t desc, long[] dims, INDArray array) {
+        Value v = new Value(desc, dims, null);
+        v.memory = Dnnl.memory(desc, array.data().addressPointer()); // a view's buffer starts at its offset
+        constants.add(array);
+        values.add(v);
+        return v;
+    }
+
     /** Appends {@code primitive} run with {@code args[i]} bound to {@code vals[i]}. */
     void step(dnnl_primitive primitive, int[] args, Value... vals) {
-        steps.add(new Step(primitive, args, vals));
+        steps.add(new Step(primitive, args, vals, label));
         for (Value v : vals) {
             if (v.storage != null) {
                 v.storage.first = Math.min(v.storage.first, steps.size() - 1);
                 v.storage.last = steps.size() - 1;
             }
         }
+    }
+
+    /** Names the steps appended from now on (a vertex, and whether forward or backward) in error messages. */
+    void label(String what) {
+        label = what;
     }
 
     void reorderStep(Value from, Value to) {
@@ -199,27 +214,41 @@ final class Plan implements AutoCloseable {
 
     /** Runs every step on {@code x}'s buffer (a C-order float32 array of the input's shape). */
     void run(INDArray x) {
+        bindInput(x);
+        run(0, steps.size());
+    }
+
+    /** Points the input at {@code x} (C-order float32, the input's shape, not a view). */
+    void bindInput(INDArray x) {
         for (Value v : values) {
             if (v.storage == input.storage) {
                 Dnnl.check(dnnl_memory_set_data_handle(v.memory, x.data().addressPointer()), "memory_set_data_handle");
             }
         }
-        for (int i = 0; i < steps.size(); i++) {
+    }
+
+    /** Runs steps {@code from} (inclusive) to {@code to} (exclusive) and waits for them. */
+    void run(int from, int to) {
+        for (int i = from; i < to; i++) {
             Step s = steps.get(i);
             Dnnl.check(dnnl_primitive_execute(s.primitive, Dnnl.stream(), s.args.length, execArgs.get(i)),
-                    "execute step " + i);
+                    "execute step " + i + " (" + s.label + ")");
         }
         Dnnl.check(dnnl_stream_wait(Dnnl.stream()), "stream_wait");
     }
 
     /** A copy of output {@code i} after a {@link #run}, shaped as its logical dims. */
     INDArray output(int i) {
-        Value v = outputs.get(i);
+        return array(outputs.get(i)).dup();
+    }
+
+    /** The buffer of {@code v} (plain layout) as an array of its dims, not a copy; valid after {@link #allocate}. */
+    INDArray array(Value v) {
         long n = 1;
         for (long d : v.dims) {
             n *= d;
         }
-        return v.storage.buffer.get(NDArrayIndex.interval(0, n)).reshape('c', v.dims).dup();
+        return v.storage.buffer.get(NDArrayIndex.interval(0, n)).reshape('c', v.dims);
     }
 
     @Override

@@ -1,0 +1,162 @@
+package io.github.jvision.onednn;
+
+import io.github.jvision.onednn.TrainingLowering.BatchStats;
+import io.github.jvision.onednn.TrainingLowering.Loss;
+import io.github.jvision.onednn.TrainingLowering.Mask;
+import java.util.Arrays;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A {@link ComputationGraph} whose training step (forward pass, cross-entropy, backward pass) runs
+ * compiled on oneDNN, keeping activations and their gradients in blocked layouts. Everything else
+ * is DL4J's: {@code fit}, the updater and its state, schedules, regularisation, listeners,
+ * iteration counts and serialisation (a saved {@code CompiledGraph} loads as a plain graph). The
+ * gradients, score and batch-norm running statistics equal those of DL4J's own step within
+ * float32 rounding; dropout and drop-path masks are drawn from ND4J's random generator as DL4J
+ * draws them, so they differ from DL4J's run to run as any two draws do.
+ *
+ * <p>Inference ({@code output}) still runs through DL4J; use {@link CompiledModel} for it.
+ */
+public final class CompiledGraph extends ComputationGraph {
+    private long[] shape;
+    private TrainingLowering.Step step;
+    private Gradient views;
+    private INDArray[] labels;
+
+    private CompiledGraph(ComputationGraphConfiguration conf) {
+        super(conf);
+    }
+
+    /**
+     * A compiled-training copy of {@code net} sharing its configuration (and so its iteration and
+     * epoch counts) and holding copies of its parameters, updater state and listeners; train the
+     * copy from then on.
+     *
+     * @throws UnsupportedLayerException naming the first vertex a compiled step cannot train
+     * @throws IllegalStateException     if compiled training is not available here (see {@link CompiledModel#available()})
+     */
+    public static CompiledGraph of(ComputationGraph net) {
+        String why = CompiledModel.unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException(why);
+        }
+        TrainingLowering.checkSupported(net);
+        CompiledGraph g = new CompiledGraph(net.getConfiguration());
+        g.init(net.params().dup(), false);
+        ComputationGraphUpdater u = net.getUpdater(false);
+        if (u != null && u.getStateViewArray() != null) {
+            g.getUpdater().getStateViewArray().assign(u.getStateViewArray());
+        }
+        g.setListeners(net.getListeners());
+        return g;
+    }
+
+    @Override
+    public void setLabels(INDArray... labels) {
+        super.setLabels(labels);
+        this.labels = labels;
+    }
+
+    @Override
+    public void computeGradientAndScore(LayerWorkspaceMgr workspaceMgr) {
+        computeGradientAndScore();
+    }
+
+    @Override
+    public void computeGradientAndScore() {
+        synchronizeIterEpochCounts();
+        if (getFlattenedGradients() == null) {
+            initGradientsView();
+        }
+        INDArray x = getInput(0);
+        x = x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() ? x : x.castTo(DataType.FLOAT).dup('c');
+        if (step == null || !Arrays.equals(shape, x.shape())) {
+            close();
+            step = TrainingLowering.lower(this, x.shape());
+            shape = x.shape().clone();
+            views = gradientViews();
+        }
+        for (Mask m : step.masks()) {
+            Nd4j.getExecutioner().exec(new BernoulliDistribution(m.mask(), m.retain()));
+            m.mask().divi(m.retain());
+        }
+        step.plan().bindInput(x);
+        step.plan().run(0, step.forwardSteps());
+        double loss = 0;
+        for (int i = 0; i < step.losses().size(); i++) {
+            loss += crossEntropy(step.losses().get(i), labels[i]);
+        }
+        for (BatchStats b : step.stats()) {
+            // DL4J's running-statistics "gradient", applied unscaled by its no-op updater:
+            // (running - batch) (1 - decay), so that running -= it gives decay running + (1 - decay) batch
+            Map<String, INDArray> g = b.layer().conf().getLayer().initializer()
+                    .getGradientsFromFlattened(b.layer().conf(), b.layer().getGradientsViewArray());
+            g.get("mean").assign(b.layer().getParam("mean").reshape(b.mean().shape()).sub(b.mean()).muli(1 - b.decay()));
+            g.get("var").assign(b.layer().getParam("var").reshape(b.var().shape()).sub(b.var()).muli(1 - b.decay()));
+        }
+        step.plan().run(step.forwardSteps(), step.plan().size());
+        gradient = views;
+        score = loss + calcRegularizationScore(true);
+    }
+
+    /**
+     * Writes {@code dL/dlogits} of one softmax cross-entropy output, as DL4J's {@code LossMCXENT}
+     * computes it, and returns its score: the batch mean of {@code -sum(labels * log p)}, with
+     * {@code p} clipped to {@code [eps, 1 - eps]} and each class weighted when weights are set.
+     */
+    private double crossEntropy(Loss loss, INDArray labels) {
+        INDArray p = step.plan().array(loss.probs());
+        if (!Arrays.equals(p.shape(), labels.shape())) {
+            throw new IllegalArgumentException("labels of shape " + Arrays.toString(labels.shape())
+                    + " for an output of shape " + Arrays.toString(p.shape()));
+        }
+        INDArray y = labels.castTo(DataType.FLOAT);
+        INDArray w = loss.weights() == null ? null : loss.weights().castTo(DataType.FLOAT);
+        if (w == null) {
+            loss.dLogits().assign(p).subi(y);
+        } else {
+            INDArray t = y.mulRowVector(w);
+            loss.dLogits().assign(p.mulColumnVector(t.sum(true, 1)).subi(t));
+        }
+        double eps = loss.clipEps();
+        INDArray s = Transforms.log(Transforms.min(Transforms.max(p, eps, true), 1 - eps, false), false).muli(y);
+        if (w != null) {
+            s.muliRowVector(w);
+        }
+        return -s.sumNumber().doubleValue() / p.size(0);
+    }
+
+    /** The gradient of every parameter, as views of the flattened gradient array (DL4J's order). */
+    private Gradient gradientViews() {
+        Gradient g = new DefaultGradient(getFlattenedGradients());
+        for (Layer l : getLayers()) {
+            if (l.numParams() == 0) {
+                continue;
+            }
+            String name = l.conf().getLayer().getLayerName();
+            l.conf().getLayer().initializer().getGradientsFromFlattened(l.conf(), l.getGradientsViewArray())
+                    .forEach((param, view) -> g.setGradientFor(name + "_" + param, view));
+        }
+        return g;
+    }
+
+    /** Frees the compiled step (it is rebuilt on the next training step). */
+    public void close() {
+        if (step != null) {
+            step.plan().close();
+            step = null;
+        }
+    }
+}

@@ -1,0 +1,736 @@
+package io.github.jvision.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import io.github.jvision.nn.ChannelPadVertex;
+import io.github.jvision.nn.ChannelScaleVertex;
+import io.github.jvision.nn.DropPathVertex;
+import io.github.jvision.onednn.Dnnl.Eltwise;
+import io.github.jvision.onednn.Plan.Value;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
+import org.bytedeco.dnnl.dnnl_binary_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
+import org.bytedeco.dnnl.dnnl_inner_product_desc_t;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_pooling_v2_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_reduction_desc_t;
+import org.bytedeco.dnnl.dnnl_softmax_desc_t;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * Turns a graph into one {@link Plan} for a training step on inputs of one shape: the forward pass
+ * in training mode (batch statistics, dropout and drop-path masks), then, after the caller has
+ * computed the loss gradient, the backward pass, which writes every parameter's gradient into the
+ * graph's own gradient views. Tensors stay in oneDNN's blocked layouts; batch norm followed by a
+ * ReLU is one primitive both ways ({@code dnnl_fuse_norm_relu}).
+ *
+ * <p>A value's gradient has the value's layout. Contributions from several consumers are summed in
+ * place; a gradient passed through unchanged (a residual sum) is shared with the first input and
+ * copied for the others.
+ */
+final class TrainingLowering {
+    /** A batch-norm layer's batch statistics, written by the forward pass. */
+    record BatchStats(org.deeplearning4j.nn.api.Layer layer, double decay, INDArray mean, INDArray var) {
+    }
+
+    /** A dropout mask, redrawn before each step: 0, or {@code 1 / retain} with probability {@code retain}. */
+    record Mask(INDArray mask, double retain) {
+    }
+
+    /** A softmax cross-entropy output: its probabilities, where the caller writes dL/dlogits, and its class weights. */
+    record Loss(Value probs, INDArray dLogits, INDArray weights, double clipEps) {
+    }
+
+    /** The lowered step. */
+    record Step(Plan plan, int forwardSteps, List<BatchStats> stats, List<Mask> masks, List<Loss> losses) {
+    }
+
+    private final ComputationGraph graph;
+    private final ComputationGraphConfiguration conf;
+    private final Plan plan = new Plan();
+    private final Map<String, Value> out = new HashMap<>();
+    private final Map<String, List<String>> consumers = new HashMap<>();
+    private final Set<String> lowered = new HashSet<>();
+    private final List<Runnable> backward = new ArrayList<>();
+    private final List<String> backwardOf = new ArrayList<>();
+    private String current;
+    private final Map<Value, Value> diff = new IdentityHashMap<>();
+    private final Set<Value> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Value> noGrad = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<String, Map<String, INDArray>> gradViews = new HashMap<>();
+    private final List<BatchStats> stats = new ArrayList<>();
+    private final List<Mask> masks = new ArrayList<>();
+    private final Map<String, Loss> losses = new HashMap<>();
+
+    private TrainingLowering(ComputationGraph graph) {
+        this.graph = graph;
+        this.conf = graph.getConfiguration();
+        conf.getVertexInputs().forEach((v, ins) -> ins.forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(v)));
+        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+            if (l.numParams() > 0) {
+                gradViews.put(l.conf().getLayer().getLayerName(), l.conf().getLayer().initializer()
+                        .getGradientsFromFlattened(l.conf(), l.getGradientsViewArray()));
+            }
+        }
+    }
+
+    /** Throws {@link UnsupportedLayerException} naming the first vertex a compiled training step cannot run. */
+    static void checkSupported(ComputationGraph graph) {
+        ComputationGraphConfiguration c = graph.getConfiguration();
+        if (c.getNetworkInputs().size() != 1) {
+            throw new UnsupportedLayerException("a graph with " + c.getNetworkInputs().size() + " inputs (one is supported)");
+        }
+        c.getVertices().forEach((name, v) -> {
+            String why = Lowering.unsupported(v);
+            if (why == null) {
+                why = untrainable(v);
+            }
+            if (why != null) {
+                throw new UnsupportedLayerException(name + " in training: " + why);
+            }
+        });
+    }
+
+    /** What the inference lowering runs but a training step does not, or {@code null}. */
+    private static String untrainable(GraphVertex v) {
+        if (v instanceof ElementWiseVertex e && e.getOp() != ElementWiseVertex.Op.Add) {
+            return "element-wise " + e.getOp();
+        }
+        if (v instanceof io.github.jvision.nn.AdaptiveAvgPoolVertex) {
+            return "adaptive average pooling";
+        }
+        if (!(v instanceof LayerVertex lv)) {
+            return null;
+        }
+        Layer l = lv.getLayerConf().getLayer();
+        if (l instanceof DropoutLayer d) {
+            return d.getIDropout() == null || d.getIDropout() instanceof Dropout ? null : "dropout " + d.getIDropout();
+        }
+        if (l instanceof BaseLayer b && b.getIDropout() != null) {
+            return "dropout inside " + l.getClass().getSimpleName();
+        }
+        if (l instanceof OutputLayer o) {
+            return o.getLossFn() instanceof LossMCXENT && o.getActivationFn() instanceof ActivationSoftmax ? null
+                    : "loss " + o.getLossFn() + " with " + o.getActivationFn();
+        }
+        if (l instanceof BatchNormalization b) {
+            return b.isLockGammaBeta() || b.isUseLogStd() ? "batch norm with locked gamma/beta or log std" : null;
+        }
+        return null;
+    }
+
+    /** The training step of {@code graph} for inputs of {@code shape} ({@code [N, C, H, W]}); its gradient views must exist. */
+    static Step lower(ComputationGraph graph, long[] shape) {
+        TrainingLowering l = new TrainingLowering(graph);
+        try {
+            return l.build(shape);
+        } catch (RuntimeException e) {
+            l.plan.close();
+            throw e;
+        }
+    }
+
+    private Step build(long[] shape) {
+        String inputName = conf.getNetworkInputs().get(0);
+        Value in = plan.value(Dnnl.plain(shape), shape);
+        plan.input(in);
+        noGrad.add(in);
+        out.put(inputName, in);
+        lowered.add(inputName);
+        for (int i : graph.topologicalSortOrder()) {
+            String name = graph.getVertices()[i].getVertexName();
+            if (!lowered.contains(name)) {
+                current = name;
+                plan.label(name + " forward");
+                lowerVertex(name, conf.getVertices().get(name));
+                lowered.add(name);
+            }
+        }
+        int forwardSteps = plan.size();
+        for (int i = backward.size() - 1; i >= 0; i--) {
+            plan.label(backwardOf.get(i) + " backward");
+            backward.get(i).run();
+        }
+        List<Loss> ls = conf.getNetworkOutputs().stream().map(losses::get).toList();
+        plan.outputs(ls.stream().map(Loss::probs).toList());
+        plan.allocate();
+        return new Step(plan, forwardSteps, stats, masks, ls);
+    }
+
+    private void lowerVertex(String name, GraphVertex v) {
+        List<Value> in = conf.getVertexInputs().get(name).stream().map(out::get).toList();
+        Value x = in.get(0);
+        if (v instanceof DropPathVertex d) {
+            out.put(name, d.isFrozen() || d.getP() == 0 ? x
+                    : mask(name, x, new long[]{x.dims[0], 1, 1, 1}, 1 - d.getP()));
+        } else if (v instanceof ChannelScaleVertex) {
+            out.put(name, scale(name, x, in.get(1)));
+        } else if (v instanceof ElementWiseVertex) {
+            out.put(name, add(name, in));
+        } else if (v instanceof MergeVertex) {
+            out.put(name, concat(name, in));
+        } else if (v instanceof ChannelPadVertex p) {
+            Value sub = p.getStride() == 1 ? x : pool(name, x, dnnl_pooling_avg_include_padding, new int[]{1, 1},
+                    new int[]{p.getStride(), p.getStride()}, new int[]{0, 0});
+            long[] d = sub.dims;
+            out.put(name, embed(sub, new long[]{d[0], d[1] + p.getPad(), d[2], d[3]}, new long[]{0, p.getPad() / 2, 0, 0}));
+        } else {
+            lowerLayer(name, ((LayerVertex) v).getLayerConf().getLayer(), x);
+        }
+    }
+
+    private void lowerLayer(String name, Layer l, Value x) {
+        if (l instanceof ConvolutionLayer c) {
+            Value y = conv(name, c, x);
+            out.put(name, activation(name, Lowering.eltwise(c.getActivationFn()), y));
+        } else if (l instanceof BatchNormalization b) {
+            batchNorm(name, b, x);
+        } else if (l instanceof ActivationLayer a) {
+            out.put(name, activation(name, Lowering.eltwise(a.getActivationFn()), x));
+        } else if (l instanceof SubsamplingLayer p) {
+            int alg = p.getPoolingType() == PoolingType.MAX ? dnnl_pooling_max
+                    : p.isAvgPoolIncludePadInDivisor() ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
+            out.put(name, pool(name, x, alg, p.getKernelSize(), p.getStride(), p.getPadding()));
+        } else if (l instanceof GlobalPoolingLayer p) {
+            int alg = p.getPoolingType() == PoolingType.MAX ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
+            Value y = pool(name, x, alg, new int[]{(int) x.dims[2], (int) x.dims[3]}, new int[]{1, 1}, new int[]{0, 0});
+            out.put(name, p.isCollapseDimensions() ? reshape(convert(y, Dnnl.plain(y.dims)), y.dims[0], y.dims[1]) : y);
+        } else if (l instanceof DenseLayer d) {
+            out.put(name, activation(name, Lowering.eltwise(d.getActivationFn()), dense(name, x)));
+        } else if (l instanceof OutputLayer o) {
+            output(name, o, dense(name, x));
+        } else if (l instanceof DropoutLayer d) {
+            double retain = d.getIDropout() == null ? 1 : ((Dropout) d.getIDropout()).getP();
+            out.put(name, retain >= 1 ? x : mask(name, convert(x, Dnnl.plain(x.dims)), x.dims, retain));
+        } else if (l instanceof ZeroPaddingLayer z) {
+            int[] p = z.getPadding(); // top, bottom, left, right
+            long[] d = x.dims;
+            out.put(name, embed(x, new long[]{d[0], d[1], d[2] + p[0] + p[1], d[3] + p[2] + p[3]}, new long[]{0, 0, p[0], p[2]}));
+        } else {
+            throw new UnsupportedLayerException(name + " in training: " + l.getClass().getSimpleName());
+        }
+    }
+
+    // ---- layers ----------------------------------------------------------------------------
+
+    private Value conv(String name, ConvolutionLayer c, Value x) {
+        long[] xd = x.dims;
+        boolean depthwise = c instanceof DepthwiseConvolution2D;
+        int[] k = c.getKernelSize();
+        long[] s = {c.getStride()[0], c.getStride()[1]};
+        long[] p = {c.getPadding()[0], c.getPadding()[1]};
+        INDArray w = graph.getLayer(name).getParam("W");
+        long outC = depthwise ? xd[1] : c.getNOut();
+        long inC = depthwise ? w.size(2) : w.size(1);
+        if (inC != xd[1]) {
+            throw new IllegalArgumentException(name + " expects " + inC + " input channels; got " + xd[1]);
+        }
+        long[] yd = {xd[0], outC, Lowering.outSize(name, xd[2], k[0], (int) s[0], (int) p[0]),
+                Lowering.outSize(name, xd[3], k[1], (int) s[1], (int) p[1])};
+        long[] wd = depthwise ? new long[]{outC, 1, 1, k[0], k[1]} : new long[]{outC, xd[1], k[0], k[1]};
+        dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(outC) : null;
+        dnnl_memory_desc_t anyX = Dnnl.desc(xd, dnnl_format_tag_any);
+        dnnl_memory_desc_t anyW = Dnnl.desc(wd, dnnl_format_tag_any);
+        dnnl_memory_desc_t anyY = Dnnl.desc(yd, dnnl_format_tag_any);
+
+        dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
+        Dnnl.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct, anyX, anyW, bias,
+                anyY, s, p, p), "convolution " + name);
+        dnnl_primitive_desc fpd = Dnnl.pd(fd, null, "convolution " + name);
+        Value src = convert(x, Dnnl.query(fpd, dnnl_query_src_md, 0));
+        Value wParam = plan.bound(convWeights(wd, w, depthwise), wd, w);
+        Value weights = reordered(wParam, Dnnl.query(fpd, dnnl_query_weights_md, 0));
+        Value y = plan.value(Dnnl.query(fpd, dnnl_query_dst_md, 0), yd);
+        if (bias == null) {
+            plan.step(Dnnl.primitive(fpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, src, weights, y);
+        } else {
+            plan.step(Dnnl.primitive(fpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST}, src, weights,
+                    plan.bound(bias, new long[]{outC}, graph.getLayer(name).getParam("b")), y);
+        }
+        onBackward(() -> {
+            Value dy = diffOf(y);
+            dnnl_convolution_desc_t wdsc = new dnnl_convolution_desc_t();
+            Dnnl.check(dnnl_convolution_backward_weights_desc_init(wdsc, dnnl_convolution_direct, anyX, anyW, bias, anyY,
+                    s, p, p), "convolution weights gradient " + name);
+            dnnl_primitive_desc wpd = Dnnl.pd(wdsc, null, fpd, "convolution weights gradient " + name);
+            Value dW = plan.value(Dnnl.query(wpd, dnnl_query_diff_weights_md, 0), wd);
+            Value srcW = reordered(src, Dnnl.query(wpd, dnnl_query_src_md, 0));
+            Value dyW = reordered(dy, Dnnl.query(wpd, dnnl_query_diff_dst_md, 0));
+            if (bias == null) {
+                plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS}, srcW, dyW, dW);
+            } else {
+                plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
+                        srcW, dyW, dW, plan.bound(bias, new long[]{outC}, gradView(name, "b")));
+            }
+            INDArray gW = gradView(name, "W");
+            plan.reorderStep(dW, plan.bound(convWeights(wd, gW, depthwise), wd, gW));
+            dnnl_primitive_desc_destroy(wpd);
+            if (!noGrad.contains(src)) {
+                dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
+                Dnnl.check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, anyX, anyW, anyY, s, p, p),
+                        "convolution input gradient " + name);
+                dnnl_primitive_desc dpd = Dnnl.pd(dd, null, fpd, "convolution input gradient " + name);
+                Value dx = plan.value(Dnnl.query(dpd, dnnl_query_diff_src_md, 0), xd);
+                plan.step(Dnnl.primitive(dpd), new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+                        reordered(dy, Dnnl.query(dpd, dnnl_query_diff_dst_md, 0)),
+                        reordered(wParam, Dnnl.query(dpd, dnnl_query_weights_md, 0)), dx);
+                dnnl_primitive_desc_destroy(dpd);
+                contribute(src, dx);
+            }
+            dnnl_primitive_desc_destroy(fpd);
+        });
+        return y;
+    }
+
+    /** Batch norm with batch statistics, and the ReLU after it when it is its only consumer. */
+    private void batchNorm(String name, BatchNormalization b, Value x) {
+        if (x.dims.length != 4) {
+            throw new UnsupportedLayerException(name + " in training: batch norm of a " + x.dims.length + "-d input");
+        }
+        long c = x.dims[1];
+        String relu = soleConsumer(name);
+        boolean fuse = relu != null && layerOf(relu) instanceof ActivationLayer a && a.getActivationFn() instanceof ActivationReLU;
+        int flags = dnnl_use_scale | dnnl_use_shift | (fuse ? dnnl_fuse_norm_relu : 0);
+        float eps = (float) b.getEps();
+        dnnl_batch_normalization_desc_t fd = new dnnl_batch_normalization_desc_t();
+        Dnnl.check(dnnl_batch_normalization_forward_desc_init(fd, dnnl_forward_training, x.desc, eps, flags), "batch norm " + name);
+        dnnl_primitive_desc fpd = Dnnl.pd(fd, null, "batch norm " + name);
+        var layer = graph.getLayer(name);
+        dnnl_memory_desc_t vec = Dnnl.plain(c);
+        long[] cd = {c};
+        INDArray mean = Nd4j.create(DataType.FLOAT, c);
+        INDArray var = Nd4j.create(DataType.FLOAT, c);
+        stats.add(new BatchStats(layer, b.getDecay(), mean, var));
+        Value scale = plan.bound(vec, cd, layer.getParam("gamma"));
+        Value shift = plan.bound(vec, cd, layer.getParam("beta"));
+        Value meanV = plan.bound(vec, cd, mean);
+        Value varV = plan.bound(vec, cd, var);
+        Value y = plan.value(x.desc, x.dims);
+        Value ws = fuse ? plan.value(Dnnl.query(fpd, dnnl_query_workspace_md, 0), x.dims) : null;
+        int[] args = {DNNL_ARG_SRC, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_WORKSPACE};
+        Value[] vals = {x, scale, shift, y, meanV, varV, ws};
+        plan.step(Dnnl.primitive(fpd), fuse ? args : java.util.Arrays.copyOf(args, 6), fuse ? vals : java.util.Arrays.copyOf(vals, 6));
+        out.put(name, y);
+        if (fuse) {
+            out.put(relu, y);
+            lowered.add(relu);
+        }
+        onBackward(() -> {
+            Value dy = reordered(diffOf(y), x.desc);
+            dnnl_batch_normalization_desc_t bd = new dnnl_batch_normalization_desc_t();
+            Dnnl.check(dnnl_batch_normalization_backward_desc_init(bd, dnnl_backward, x.desc, x.desc, eps, flags),
+                    "batch norm gradient " + name);
+            dnnl_primitive_desc bpd = Dnnl.pd(bd, null, fpd, "batch norm gradient " + name);
+            Value dx = plan.value(x.desc, x.dims);
+            // oneDNN 2.5's backward takes the shift too
+            int[] bargs = {DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DIFF_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
+                    DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT, DNNL_ARG_WORKSPACE};
+            Value[] bvals = {x, meanV, varV, dy, scale, shift, dx, plan.bound(vec, cd, gradView(name, "gamma")),
+                    plan.bound(vec, cd, gradView(name, "beta")), ws};
+            plan.step(Dnnl.primitive(bpd), fuse ? bargs : java.util.Arrays.copyOf(bargs, 9),
+                    fuse ? bvals : java.util.Arrays.copyOf(bvals, 9));
+            dnnl_primitive_desc_destroy(bpd);
+            dnnl_primitive_desc_destroy(fpd);
+            contribute(x, dx);
+        });
+    }
+
+    /** An element-wise activation (none for the identity). */
+    private Value activation(String name, Eltwise e, Value x) {
+        if (e == null) {
+            return x;
+        }
+        // ReLU and the logistic differentiate from their output; SiLU from its input
+        int alg = e.algorithm() == dnnl_eltwise_relu ? dnnl_eltwise_relu_use_dst_for_bwd
+                : e.algorithm() == dnnl_eltwise_logistic ? dnnl_eltwise_logistic_use_dst_for_bwd : e.algorithm();
+        boolean fromDst = alg != e.algorithm();
+        dnnl_eltwise_desc_t fd = new dnnl_eltwise_desc_t();
+        Dnnl.check(dnnl_eltwise_forward_desc_init(fd, dnnl_forward_training, alg, x.desc, e.alpha(), 0f), "eltwise " + name);
+        dnnl_primitive_desc fpd = Dnnl.pd(fd, null, "eltwise " + name);
+        Value y = plan.value(x.desc, x.dims);
+        plan.step(Dnnl.primitive(fpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, x, y);
+        onBackward(() -> {
+            Value dy = reordered(diffOf(y), x.desc);
+            dnnl_eltwise_desc_t bd = new dnnl_eltwise_desc_t();
+            Dnnl.check(dnnl_eltwise_backward_desc_init(bd, alg, x.desc, x.desc, e.alpha(), 0f), "eltwise gradient " + name);
+            dnnl_primitive_desc bpd = Dnnl.pd(bd, null, fpd, "eltwise gradient " + name);
+            Value dx = plan.value(x.desc, x.dims);
+            plan.step(Dnnl.primitive(bpd), new int[]{fromDst ? DNNL_ARG_DST : DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
+                    fromDst ? y : x, dy, dx);
+            dnnl_primitive_desc_destroy(bpd);
+            dnnl_primitive_desc_destroy(fpd);
+            contribute(x, dx);
+        });
+        return y;
+    }
+
+    private Value pool(String name, Value x, int alg, int[] k, int[] s, int[] p) {
+        long[] yd = {x.dims[0], x.dims[1], Lowering.outSize(name, x.dims[2], k[0], s[0], p[0]),
+                Lowering.outSize(name, x.dims[3], k[1], s[1], p[1])};
+        long[] st = {s[0], s[1]};
+        long[] ks = {k[0], k[1]};
+        long[] dil = {0, 0};
+        long[] pad = {p[0], p[1]};
+        dnnl_memory_desc_t anyY = Dnnl.desc(yd, dnnl_format_tag_any);
+        dnnl_pooling_v2_desc_t fd = new dnnl_pooling_v2_desc_t();
+        Dnnl.check(dnnl_pooling_v2_forward_desc_init(fd, dnnl_forward_training, alg, x.desc, anyY, st, ks, dil, pad, pad),
+                "pooling " + name);
+        dnnl_primitive_desc fpd = Dnnl.pd(fd, null, "pooling " + name);
+        Value y = plan.value(Dnnl.query(fpd, dnnl_query_dst_md, 0), yd);
+        boolean max = alg == dnnl_pooling_max;
+        Value ws = max ? plan.value(Dnnl.query(fpd, dnnl_query_workspace_md, 0), yd) : null;
+        if (max) {
+            plan.step(Dnnl.primitive(fpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE}, x, y, ws);
+        } else {
+            plan.step(Dnnl.primitive(fpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, x, y);
+        }
+        onBackward(() -> {
+            if (noGrad.contains(x)) {
+                return;
+            }
+            Value dy = reordered(diffOf(y), y.desc);
+            dnnl_pooling_v2_desc_t bd = new dnnl_pooling_v2_desc_t();
+            Dnnl.check(dnnl_pooling_v2_backward_desc_init(bd, alg, x.desc, y.desc, st, ks, dil, pad, pad), "pooling gradient " + name);
+            dnnl_primitive_desc bpd = Dnnl.pd(bd, null, fpd, "pooling gradient " + name);
+            Value dx = plan.value(x.desc, x.dims);
+            if (max) {
+                plan.step(Dnnl.primitive(bpd), new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC}, dy, ws, dx);
+            } else {
+                plan.step(Dnnl.primitive(bpd), new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}, dy, dx);
+            }
+            dnnl_primitive_desc_destroy(bpd);
+            dnnl_primitive_desc_destroy(fpd);
+            contribute(x, dx);
+        });
+        return y;
+    }
+
+    /** An inner product {@code [N, F] -> [N, out]} (F flattened from {@code [C, H, W]} in C order), without activation. */
+    private Value dense(String name, Value x) {
+        INDArray w = graph.getLayer(name).getParam("W"); // [in, out]
+        long o = w.size(1);
+        long[] xd = x.dims;
+        long in = 1;
+        for (int i = 1; i < xd.length; i++) {
+            in *= xd[i];
+        }
+        if (in != w.size(0)) {
+            throw new IllegalArgumentException(name + " expects " + w.size(0) + " input features; got " + in);
+        }
+        long[] wd = xd.length == 4 ? new long[]{o, xd[1], xd[2], xd[3]} : new long[]{o, xd[1]};
+        long[] yd = {xd[0], o};
+        dnnl_memory_desc_t bias = Dnnl.plain(o);
+        dnnl_memory_desc_t anyX = Dnnl.desc(xd, dnnl_format_tag_any);
+        dnnl_memory_desc_t anyW = Dnnl.desc(wd, dnnl_format_tag_any);
+        dnnl_memory_desc_t yDesc = Dnnl.plain(yd);
+        dnnl_inner_product_desc_t fd = new dnnl_inner_product_desc_t();
+        Dnnl.check(dnnl_inner_product_forward_desc_init(fd, dnnl_forward_training, anyX, anyW, bias, yDesc), "inner product " + name);
+        dnnl_primitive_desc fpd = Dnnl.pd(fd, null, "inner product " + name);
+        Value src = convert(x, Dnnl.query(fpd, dnnl_query_src_md, 0));
+        Value wParam = plan.bound(denseWeights(wd, w), wd, w);
+        Value y = plan.value(yDesc, yd);
+        plan.step(Dnnl.primitive(fpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST}, src,
+                reordered(wParam, Dnnl.query(fpd, dnnl_query_weights_md, 0)),
+                plan.bound(bias, new long[]{o}, graph.getLayer(name).getParam("b")), y);
+        onBackward(() -> {
+            Value dy = reordered(diffOf(y), yDesc);
+            dnnl_inner_product_desc_t wdsc = new dnnl_inner_product_desc_t();
+            Dnnl.check(dnnl_inner_product_backward_weights_desc_init(wdsc, anyX, anyW, bias, yDesc), "inner product weights gradient " + name);
+            dnnl_primitive_desc wpd = Dnnl.pd(wdsc, null, fpd, "inner product weights gradient " + name);
+            Value dW = plan.value(Dnnl.query(wpd, dnnl_query_diff_weights_md, 0), wd);
+            plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
+                    reordered(src, Dnnl.query(wpd, dnnl_query_src_md, 0)), dy, dW,
+                    plan.bound(bias, new long[]{o}, gradView(name, "b")));
+            INDArray gW = gradView(name, "W");
+            plan.reorderStep(dW, plan.bound(denseWeights(wd, gW), wd, gW));
+            dnnl_primitive_desc_destroy(wpd);
+            if (!noGrad.contains(src)) {
+                dnnl_inner_product_desc_t dd = new dnnl_inner_product_desc_t();
+                Dnnl.check(dnnl_inner_product_backward_data_desc_init(dd, anyX, anyW, yDesc), "inner product input gradient " + name);
+                dnnl_primitive_desc dpd = Dnnl.pd(dd, null, fpd, "inner product input gradient " + name);
+                Value dx = plan.value(Dnnl.query(dpd, dnnl_query_diff_src_md, 0), xd);
+                plan.step(Dnnl.primitive(dpd), new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC}, dy,
+                        reordered(wParam, Dnnl.query(dpd, dnnl_query_weights_md, 0)), dx);
+                dnnl_primitive_desc_destroy(dpd);
+                contribute(src, dx);
+            }
+            dnnl_primitive_desc_destroy(fpd);
+        });
+        return y;
+    }
+
+    /**
+     * oneDNN's view of a convolution's weights {@code w} (or their gradient) where DL4J keeps them:
+     * {@code [out, in, kh, kw]}, or {@code [kh, kw, C, 1]} for a depthwise convolution (then
+     * oneDNN's {@code [C, 1, 1, kh, kw]}), in whatever order the array has.
+     */
+    private static dnnl_memory_desc_t convWeights(long[] wd, INDArray w, boolean depthwise) {
+        long[] st = w.stride();
+        return Dnnl.strided(wd, depthwise ? new long[]{st[2], st[3], st[3], st[0], st[1]} : st);
+    }
+
+    /**
+     * oneDNN's view {@code [out, in]} (or {@code [out, C, H, W]} for an image input flattened in C
+     * order) of a dense layer's weights {@code w [in, out]} (DL4J keeps them in F order) or their gradient.
+     */
+    private static dnnl_memory_desc_t denseWeights(long[] wd, INDArray w) {
+        long si = w.stride(0);
+        return Dnnl.strided(wd, wd.length == 4 ? new long[]{w.stride(1), si * wd[2] * wd[3], si * wd[3], si}
+                : new long[]{w.stride(1), si});
+    }
+
+    /** Softmax probabilities of {@code logits}; the caller writes the cross-entropy gradient before the backward pass. */
+    private void output(String name, OutputLayer o, Value logits) {
+        dnnl_softmax_desc_t sd = new dnnl_softmax_desc_t();
+        Dnnl.check(dnnl_softmax_forward_desc_init(sd, dnnl_forward_training, logits.desc, 1), "softmax " + name);
+        dnnl_primitive_desc spd = Dnnl.pd(sd, null, "softmax " + name);
+        Value probs = plan.value(logits.desc, logits.dims);
+        plan.step(Dnnl.primitive(spd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, logits, probs);
+        dnnl_primitive_desc_destroy(spd);
+        INDArray dLogits = Nd4j.create(DataType.FLOAT, logits.dims);
+        Value d = plan.bound(logits.desc, logits.dims, dLogits);
+        diff.put(logits, d);
+        claimed.add(d);
+        LossMCXENT loss = (LossMCXENT) o.getLossFn();
+        losses.put(name, new Loss(probs, dLogits, loss.getWeights(), loss.getSoftmaxClipEps()));
+        out.put(name, probs);
+    }
+
+    /** {@code x * mask}, the mask ({@code dims}, plain, broadcast where 1) redrawn before each step. */
+    private Value mask(String name, Value x, long[] dims, double retain) {
+        INDArray m = Nd4j.create(DataType.FLOAT, dims);
+        masks.add(new Mask(m, retain));
+        Value mv = plan.bound(Dnnl.plain(dims), dims, m);
+        Value y = binary(name, dnnl_binary_mul, x, mv);
+        onBackward(() -> contribute(x, binary(name, dnnl_binary_mul, reordered(diffOf(y), x.desc), mv)));
+        return y;
+    }
+
+    /** Squeeze-and-excitation's {@code x * s}, {@code s [N, C, 1, 1]}: {@code dx = dy * s}, {@code ds = sum over H, W of dy * x}. */
+    private Value scale(String name, Value x, Value s) {
+        if (s.dims.length != 4) {
+            throw new UnsupportedLayerException(name + " in training: scales of rank " + s.dims.length);
+        }
+        Value y = binary(name, dnnl_binary_mul, x, s);
+        onBackward(() -> {
+            Value dy = reordered(diffOf(y), x.desc);
+            contribute(x, binary(name, dnnl_binary_mul, dy, s));
+            if (!noGrad.contains(s)) {
+                Value prod = binary(name, dnnl_binary_mul, dy, x);
+                dnnl_reduction_desc_t rd = new dnnl_reduction_desc_t();
+                Dnnl.check(dnnl_reduction_desc_init(rd, dnnl_reduction_sum, prod.desc, s.desc, 0f, 0f), "reduction " + name);
+                dnnl_primitive_desc rpd = Dnnl.pd(rd, null, "reduction " + name);
+                Value ds = plan.value(s.desc, s.dims);
+                plan.step(Dnnl.primitive(rpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, prod, ds);
+                dnnl_primitive_desc_destroy(rpd);
+                contribute(s, ds);
+            }
+        });
+        return y;
+    }
+
+    /** A residual sum: the gradient passes to every input unchanged. */
+    private Value add(String name, List<Value> in) {
+        Value acc = in.get(0);
+        for (int i = 1; i < in.size(); i++) {
+            acc = binary(name, dnnl_binary_add, acc, reordered(in.get(i), acc.desc));
+        }
+        Value y = acc;
+        onBackward(() -> {
+            Value dy = diffOf(y);
+            claimed.remove(dy); // the sum's output gradient is read by nothing else: the first input may keep it
+            for (Value v : in) {
+                contribute(v, dy);
+            }
+        });
+        return y;
+    }
+
+    private Value binary(String name, int alg, Value a, Value b) {
+        dnnl_binary_desc_t d = new dnnl_binary_desc_t();
+        Dnnl.check(dnnl_binary_desc_init(d, alg, a.desc, b.desc, a.desc), "binary " + name);
+        dnnl_primitive_desc pd = Dnnl.pd(d, null, "binary " + name);
+        Value y = plan.value(a.desc, a.dims);
+        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, a, b, y);
+        dnnl_primitive_desc_destroy(pd);
+        return y;
+    }
+
+    /** Concatenation along channels; each input's gradient is its slice of the output's (read in plain layout). */
+    private Value concat(String name, List<Value> xs) {
+        dnnl_memory_desc_t srcs = new dnnl_memory_desc_t(xs.size());
+        long c = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            Pointer.memcpy(srcs.getPointer(i), xs.get(i).desc, srcs.sizeof());
+            c += xs.get(i).dims[1];
+        }
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        Dnnl.check(dnnl_concat_primitive_desc_create(pd, null, xs.size(), 1, srcs, null, Dnnl.engine()), "concat " + name);
+        long[] d = xs.get(0).dims;
+        Value y = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), new long[]{d[0], c, d[2], d[3]});
+        int[] args = new int[xs.size() + 1];
+        Value[] vals = new Value[xs.size() + 1];
+        for (int i = 0; i < xs.size(); i++) {
+            args[i] = DNNL_ARG_MULTIPLE_SRC + i;
+            vals[i] = xs.get(i);
+        }
+        args[xs.size()] = DNNL_ARG_DST;
+        vals[xs.size()] = y;
+        plan.step(Dnnl.primitive(pd), args, vals);
+        dnnl_primitive_desc_destroy(pd);
+        onBackward(() -> {
+            Value dy = reordered(diffOf(y), Dnnl.plain(y.dims));
+            long offset = 0;
+            for (Value x : xs) {
+                contribute(x, slice(dy, x.dims, new long[]{0, offset, 0, 0}));
+                offset += x.dims[1];
+            }
+        });
+        return y;
+    }
+
+    /** {@code x} copied into a zero tensor of {@code dims} at {@code offsets}; its gradient is the matching slice. */
+    private Value embed(Value x, long[] dims, long[] offsets) {
+        Value whole = plan.value(Dnnl.plain(dims), dims, true);
+        dnnl_memory_desc_t part = new dnnl_memory_desc_t();
+        Dnnl.check(dnnl_memory_desc_init_submemory(part, whole.desc, x.dims, offsets), "memory_desc_init_submemory");
+        plan.reorderStep(x, plan.view(part, x.dims, whole.storage));
+        onBackward(() -> contribute(x, slice(reordered(diffOf(whole), whole.desc), x.dims, offsets)));
+        return whole;
+    }
+
+    /** A plain copy of the block of {@code v} (plain) of {@code dims} at {@code offsets}. */
+    private Value slice(Value v, long[] dims, long[] offsets) {
+        dnnl_memory_desc_t part = new dnnl_memory_desc_t();
+        Dnnl.check(dnnl_memory_desc_init_submemory(part, v.desc, dims, offsets), "memory_desc_init_submemory");
+        Value copy = plan.value(Dnnl.plain(dims), dims);
+        plan.reorderStep(plan.view(part, dims, v.storage), copy);
+        return copy;
+    }
+
+    /** {@code v} (plain) seen as {@code [rows, cols]}; the gradient flows back through the same buffer. */
+    private Value reshape(Value v, long rows, long cols) {
+        Value r = plan.view(Dnnl.plain(rows, cols), new long[]{rows, cols}, v.storage);
+        onBackward(() -> {
+            Value dr = diffOf(r);
+            contribute(v, plan.view(v.desc, v.dims, reordered(dr, r.desc).storage));
+        });
+        return r;
+    }
+
+    // ---- gradients ------------------------------------------------------------------------
+
+    /** Registers {@code emit}, which appends the backward steps of what was just lowered; they run in reverse order. */
+    private void onBackward(Runnable emit) {
+        backward.add(emit);
+        backwardOf.add(current);
+    }
+
+    /** {@code v} in layout {@code desc} for the forward pass; the gradient of the copy flows back to {@code v}. */
+    private Value convert(Value v, dnnl_memory_desc_t desc) {
+        if (Dnnl.equal(v.desc, desc)) {
+            return v;
+        }
+        Value r = reordered(v, desc);
+        if (noGrad.contains(v)) {
+            noGrad.add(r);
+        } else {
+            onBackward(() -> contribute(v, diffOf(r)));
+        }
+        return r;
+    }
+
+    /** {@code v} in layout {@code desc}: itself, or a copy made by a reorder step (no gradient bookkeeping). */
+    private Value reordered(Value v, dnnl_memory_desc_t desc) {
+        if (Dnnl.equal(v.desc, desc)) {
+            return v;
+        }
+        Value r = plan.value(desc, v.dims);
+        plan.reorderStep(v, r);
+        return r;
+    }
+
+    /** Adds {@code g} to the gradient of {@code v} (in {@code v}'s layout). */
+    private void contribute(Value v, Value g) {
+        if (noGrad.contains(v)) {
+            return;
+        }
+        Value gv = reordered(g, v.desc);
+        Value d = diff.get(v);
+        if (d == null) {
+            if (claimed.contains(gv)) { // someone else's gradient: take a copy
+                Value copy = plan.value(v.desc, v.dims);
+                plan.reorderStep(gv, copy);
+                gv = copy;
+            }
+            diff.put(v, gv);
+            claimed.add(gv);
+        } else {
+            dnnl_binary_desc_t bd = new dnnl_binary_desc_t();
+            Dnnl.check(dnnl_binary_desc_init(bd, dnnl_binary_add, d.desc, gv.desc, d.desc), "gradient sum");
+            dnnl_primitive_desc pd = Dnnl.pd(bd, null, "gradient sum");
+            plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, d, gv, d);
+            dnnl_primitive_desc_destroy(pd);
+        }
+    }
+
+    /** The gradient of {@code v}, zeros if nothing reads it. */
+    private Value diffOf(Value v) {
+        Value d = diff.get(v);
+        if (d == null) {
+            d = plan.value(v.desc, v.dims, true);
+            diff.put(v, d);
+            claimed.add(d);
+        }
+        return d;
+    }
+
+    private INDArray gradView(String layer, String param) {
+        return gradViews.get(layer).get(param);
+    }
+
+    private String soleConsumer(String name) {
+        List<String> cs = consumers.getOrDefault(name, List.of());
+        return cs.size() == 1 && !conf.getNetworkOutputs().contains(name) ? cs.get(0) : null;
+    }
+
+    private Layer layerOf(String name) {
+        return conf.getVertices().get(name) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+    }
+}
