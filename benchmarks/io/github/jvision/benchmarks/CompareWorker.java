@@ -5,6 +5,7 @@ import io.github.jvision.models.Inference;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import io.github.jvision.models.Summary;
+import io.github.jvision.onednn.CompiledGraph;
 import io.github.jvision.onednn.CompiledModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
@@ -129,6 +130,8 @@ public final class CompareWorker {
             if (infer && compiled) {
                 compiledModel = CompiledModel.compile((ComputationGraph) m);
                 model = null;
+            } else if (compiled) {
+                model = CompiledGraph.of((ComputationGraph) model);
             }
             loaded = key;
         }

@@ -10,12 +10,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A trained classifier's inference, through {@link CompiledModel} where it can run (the CPU
  * backend with oneDNN; every jvision model) and through the DL4J network otherwise, with the same
- * results within float32 rounding. The system property {@code jvision.compiled=false} forces the
- * DL4J network. Not thread-safe; close it to free the compiled program.
+ * results within float32 rounding. The system property {@code jvision.compiled=false}
+ * ({@link CompiledModel#ENABLED}) forces the DL4J network. Not thread-safe; close it to free the
+ * compiled program.
  */
 public final class Predictor implements AutoCloseable {
-    /** System property that turns compiled inference off when {@code false}. */
-    public static final String COMPILED = "jvision.compiled";
     private static final Logger LOG = LoggerFactory.getLogger(Predictor.class);
     private final ComputationGraph net;
     private CompiledModel compiled;
@@ -27,8 +26,8 @@ public final class Predictor implements AutoCloseable {
 
     /** @param net a jvision classifier, read but not changed; compiled now when it can be (see the class comment) */
     public static Predictor of(ComputationGraph net) {
-        if (!Boolean.parseBoolean(System.getProperty(COMPILED, "true")) || !CompiledModel.available()) {
-            LOG.debug("inference through DL4J: {}", CompiledModel.available() ? COMPILED + "=false" : CompiledModel.unavailableReason());
+        if (!CompiledModel.available()) {
+            LOG.debug("inference through DL4J: {}", CompiledModel.unavailableReason());
             return new Predictor(net, null);
         }
         try {

@@ -17,6 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ComputationGraph} whose training step (forward pass, cross-entropy, backward pass) runs
@@ -30,6 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Inference ({@code output}) still runs through DL4J; use {@link CompiledModel} for it.
  */
 public final class CompiledGraph extends ComputationGraph {
+    private static final Logger LOG = LoggerFactory.getLogger(CompiledGraph.class);
     private long[] shape;
     private TrainingLowering.Step step;
     private Gradient views;
@@ -61,6 +64,27 @@ public final class CompiledGraph extends ComputationGraph {
         }
         g.setListeners(net.getListeners());
         return g;
+    }
+
+    /**
+     * {@code net} ready to train as fast as it can here: a {@link #of compiled copy} when compiled
+     * training is available and runs every vertex, else {@code net} itself (logged at info with the
+     * reason). A {@code CompiledGraph} is returned as it is.
+     */
+    public static ComputationGraph forTraining(ComputationGraph net) {
+        if (net instanceof CompiledGraph) {
+            return net;
+        }
+        String why = CompiledModel.unavailableReason();
+        if (why == null) {
+            try {
+                return of(net);
+            } catch (UnsupportedLayerException e) {
+                why = e.getMessage();
+            }
+        }
+        LOG.info("training through DL4J: {}", why);
+        return net;
     }
 
     @Override
@@ -123,6 +147,9 @@ public final class CompiledGraph extends ComputationGraph {
                     + " for an output of shape " + Arrays.toString(p.shape()));
         }
         INDArray y = labels.castTo(DataType.FLOAT);
+        if (!Double.isFinite(p.sumNumber().doubleValue())) {
+            return Double.NaN; // a diverged step: clipping below would hide the NaN
+        }
         INDArray w = loss.weights() == null ? null : loss.weights().castTo(DataType.FLOAT);
         if (w == null) {
             loss.dLogits().assign(p).subi(y);

@@ -31,6 +31,9 @@ public final class CompiledModel implements AutoCloseable {
         this.outputCount = fused.getConfiguration().getNetworkOutputs().size();
     }
 
+    /** System property that turns compiled inference and training off when {@code false} (DL4J runs instead). */
+    public static final String ENABLED = "jvision.compiled";
+
     /**
      * Whether compiled inference can run in this process: the ND4J backend is the CPU one and
      * oneDNN's natives load.
@@ -39,8 +42,11 @@ public final class CompiledModel implements AutoCloseable {
         return unavailableReason() == null;
     }
 
-    /** Why compiled inference cannot run here, or {@code null} when it can. */
+    /** Why compiled inference and training do not run here, or {@code null} when they do. */
     public static String unavailableReason() {
+        if (!Boolean.parseBoolean(System.getProperty(ENABLED, "true"))) {
+            return ENABLED + "=false";
+        }
         String backend = Nd4j.getBackend().getClass().getName();
         if (!backend.contains(".cpu.")) {
             return "the ND4J backend is " + backend + ", not the CPU one";

@@ -12,6 +12,7 @@ import io.github.jvision.eval.Metrics;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
 import io.github.jvision.models.Summary;
+import io.github.jvision.onednn.CompiledGraph;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -43,7 +44,8 @@ import java.util.Map;
  * The training loop: mini-batch steps, evaluation on the test split after every epoch, a
  * training log ({@code log.jsonl}, one JSON object per epoch), an atomic checkpoint
  * ({@code checkpoint.zip}) after every epoch, and {@code metrics.json} at the end. A run
- * resumes from its checkpoint; a loss that becomes NaN or infinite stops it.
+ * resumes from its checkpoint; a loss that becomes NaN or infinite stops it. Steps run compiled
+ * ({@link CompiledGraph}) where they can, through DL4J otherwise (frozen layers).
  */
 public final class Trainer {
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
@@ -191,7 +193,7 @@ public final class Trainer {
             if (s.fineTune != null && s.fineTune.unfreezeAfter() > 0 && epoch >= s.fineTune.unfreezeAfter()
                     && FineTune.hasFrozen(s.net)) {
                 log.info("unfreezing all layers after epoch {}", epoch);
-                s.net = FineTune.unfreeze(s.net);
+                s.net = CompiledGraph.forTraining(FineTune.unfreeze(s.net));
                 listener.unfrozen(epoch + 1);
             }
             EpochStats stats = trainEpoch(run, s, epoch, listener);
@@ -285,6 +287,7 @@ public final class Trainer {
         } else {
             s.net = newNetwork(run.model(), s.options, s.config, steps(train, s.config));
         }
+        s.net = CompiledGraph.forTraining(s.net);
         return s;
     }
 

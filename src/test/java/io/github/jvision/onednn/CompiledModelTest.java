@@ -130,11 +130,11 @@ class CompiledModelTest {
             diff = Transforms.abs(p.logits(x).sub(Logits.of(net, x))).maxNumber().doubleValue();
             assertTrue(diff < 1e-4, "logits differ by " + diff);
         }
-        System.setProperty(Predictor.COMPILED, "false");
+        System.setProperty(CompiledModel.ENABLED, "false");
         try (Predictor p = Predictor.of(net)) {
             assertFalse(p.compiled());
         } finally {
-            System.clearProperty(Predictor.COMPILED);
+            System.clearProperty(CompiledModel.ENABLED);
         }
     }
 }
