@@ -1,10 +1,9 @@
 package io.github.jvision.benchmarks;
 
 import io.github.jvision.Backend;
-import io.github.jvision.models.Inference;
+import io.github.jvision.eval.Predictor;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Inference with BN folded into the convolutions ({@link Inference#fuseBatchNorm}) at batch 1 and
- * 16, random weights and inputs, for the models of the performance issue; {@link TrainBenchmark}
+ * Inference as {@code predict} and {@code eval} run it ({@link Predictor}: compiled on oneDNN where
+ * it can run, else the DL4J network) at batch 1 and 16, random weights and inputs, for the models of the performance issue; {@link TrainBenchmark}
  * times training. Scores are batches per second: multiply by {@code batch} for images per second.
  * Run (see benchmarks/README.md):
  * <pre>java -cp target/test-classes:target/classes:$(cat target/bench.cp) org.openjdk.jmh.Main ModelBenchmark</pre>
@@ -43,19 +42,19 @@ public class ModelBenchmark {
     @Param({"1", "16"})
     public int batch;
 
-    private ComputationGraph folded;
+    private Predictor predictor;
     private INDArray x;
 
     @Setup
     public void setup() {
         Backend.init();
         Workload w = Workload.parse(model + ":" + batch);
-        folded = Inference.fuseBatchNorm(Models.create(w.model(), new ModelOptions(1000, w.channels(), w.size())));
+        predictor = Predictor.of(Models.create(w.model(), new ModelOptions(1000, w.channels(), w.size())));
         x = w.input();
     }
 
     @Benchmark
     public INDArray inference() {
-        return folded.outputSingle(false, x);
+        return predictor.probabilities(x);
     }
 }

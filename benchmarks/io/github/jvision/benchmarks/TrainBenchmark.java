@@ -3,6 +3,7 @@ package io.github.jvision.benchmarks;
 import io.github.jvision.Backend;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
+import io.github.jvision.onednn.CompiledGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One SGD training step (forward, backward, update; the network's default updater) at batch 16,
- * random weights and inputs, for the models of the performance issue. Scores are steps per
+ * as {@code train} runs it ({@link CompiledGraph#forTraining}), random weights and inputs, for the models of the performance issue. Scores are steps per
  * second: multiply by 16 for images per second. Run (see benchmarks/README.md):
  * <pre>java -cp target/test-classes:target/classes:$(cat target/bench.cp) org.openjdk.jmh.Main TrainBenchmark</pre>
  */
@@ -44,7 +45,7 @@ public class TrainBenchmark {
     public void setup() {
         Backend.init();
         Workload w = Workload.parse(model + ":16");
-        net = Models.create(w.model(), new ModelOptions(1000, w.channels(), w.size()));
+        net = CompiledGraph.forTraining(Models.create(w.model(), new ModelOptions(1000, w.channels(), w.size())));
         data = new DataSet(w.input(), w.labels(1000));
     }
 
