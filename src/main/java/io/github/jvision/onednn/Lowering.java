@@ -66,29 +66,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * convolution with sum and ReLU post-ops, writing in place into the shortcut's buffer when nothing
  * else reads it).
  */
-final class Lowering {
-    private final ComputationGraph graph;
-    private final ComputationGraphConfiguration conf;
-    private final Plan plan = new Plan();
-    private final Map<String, Value> out = new HashMap<>();
-    private final Map<String, List<String>> consumers = new HashMap<>();
-    private final Set<String> lowered = new HashSet<>();
+final class Lowering extends GraphLowering {
     /** For outputs ending in softmax: the values before it. */
     private final Map<String, Value> logits = new HashMap<>();
 
     private Lowering(ComputationGraph graph) {
-        this.graph = graph;
-        this.conf = graph.getConfiguration();
-        conf.getVertexInputs().forEach((v, ins) -> ins.forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(v)));
+        super(graph);
     }
 
     /** Checks that every vertex of {@code graph} has a lowering; throws {@link UnsupportedLayerException} naming the first that has none. */
     static void checkSupported(ComputationGraph graph) {
-        ComputationGraphConfiguration c = graph.getConfiguration();
-        if (c.getNetworkInputs().size() != 1) {
-            throw new UnsupportedLayerException("a graph with " + c.getNetworkInputs().size() + " inputs (one is supported)");
-        }
-        c.getVertices().forEach((name, v) -> {
+        checkGraph(graph);
+        graph.getConfiguration().getVertices().forEach((name, v) -> {
             String why = unsupported(v);
             if (why != null) {
                 throw new UnsupportedLayerException(name + ": " + why);
@@ -149,23 +138,6 @@ final class Lowering {
         return a == null || a instanceof ActivationIdentity || eltwise(a) != null ? null : "activation " + a;
     }
 
-    /** oneDNN's form of {@code a}, or {@code null} for the identity and for functions without one. */
-    static Eltwise eltwise(IActivation a) {
-        if (a instanceof ActivationReLU) {
-            return new Eltwise(dnnl_eltwise_relu, 0f);
-        }
-        if (a instanceof SiLU) {
-            return new Eltwise(dnnl_eltwise_swish, 1f);
-        }
-        if (a instanceof ActivationSigmoid) {
-            return new Eltwise(dnnl_eltwise_logistic, 0f);
-        }
-        if (a instanceof ActivationTanH) {
-            return new Eltwise(dnnl_eltwise_tanh, 0f);
-        }
-        return null;
-    }
-
     /** The plan computing {@code graph}'s outputs for inputs of {@code shape} ({@code [N, C, H, W]}). */
     static Plan lower(ComputationGraph graph, long[] shape) {
         Lowering l = new Lowering(graph);
@@ -178,23 +150,12 @@ final class Lowering {
     }
 
     private Plan build(long[] shape) {
-        String inputName = conf.getNetworkInputs().get(0);
-        Value in = plan.value(Dnnl.plain(shape), shape);
-        plan.input(in);
-        out.put(inputName, in);
-        lowered.add(inputName);
-        for (int i : graph.topologicalSortOrder()) {
-            String name = graph.getVertices()[i].getVertexName();
-            if (!lowered.contains(name)) {
-                lowerVertex(name, conf.getVertices().get(name));
-                lowered.add(name);
-            }
-        }
+        lowerAll(shape);
         List<Value> outputs = new ArrayList<>();
         for (Map<String, Value> m : List.of(out, logits)) { // probabilities, then logits
             for (String o : conf.getNetworkOutputs()) {
                 Value v = m.getOrDefault(o, out.get(o));
-                outputs.add(layout(v, Dnnl.plain(v.dims)));
+                outputs.add(reordered(v, Dnnl.plain(v.dims)));
             }
         }
         plan.outputs(outputs);
@@ -202,7 +163,8 @@ final class Lowering {
         return plan;
     }
 
-    private void lowerVertex(String name, GraphVertex v) {
+    @Override
+    void lowerVertex(String name, GraphVertex v) {
         List<Value> in = conf.getVertexInputs().get(name).stream().map(out::get).toList();
         Value x = in.get(0);
         if (v instanceof DropPathVertex) {
@@ -210,13 +172,13 @@ final class Lowering {
         } else if (v instanceof ChannelScaleVertex) {
             Value s = in.get(1);
             Value s4 = s.dims.length == 4 ? s : plan.view(Dnnl.plain(x.dims[0], x.dims[1], 1, 1),
-                    new long[]{x.dims[0], x.dims[1], 1, 1}, layout(s, Dnnl.plain(s.dims)).storage);
+                    new long[]{x.dims[0], x.dims[1], 1, 1}, reordered(s, Dnnl.plain(s.dims)).storage);
             out.put(name, binary(name, dnnl_binary_mul, x, s4));
         } else if (v instanceof ElementWiseVertex e) {
             int alg = e.getOp() == ElementWiseVertex.Op.Add ? dnnl_binary_add : dnnl_binary_mul;
             Value acc = x;
             for (int i = 1; i < in.size(); i++) {
-                acc = binary(name, alg, acc, layout(in.get(i), acc.desc));
+                acc = binary(name, alg, acc, reordered(in.get(i), acc.desc));
             }
             out.put(name, acc);
         } else if (v instanceof MergeVertex) {
@@ -264,65 +226,28 @@ final class Lowering {
      * activation), as post-ops; every absorbed vertex then names the convolution's output.
      */
     private void conv(String name, ConvolutionLayer c, Value x) {
-        long[] xd = x.dims;
-        boolean depthwise = c instanceof DepthwiseConvolution2D;
-        int[] k = c.getKernelSize();
-        int[] s = c.getStride();
-        int[] p = c.getPadding();
         INDArray w = graph.getLayer(name).getParam("W");
-        long outC = depthwise ? xd[1] : c.getNOut();
-        long inC = depthwise ? w.size(2) : w.size(1);
-        if (inC != xd[1]) {
-            throw new IllegalArgumentException(name + " expects " + inC + " input channels; got " + xd[1]);
-        }
-        long[] yd = {xd[0], outC, outSize(name, xd[2], k[0], s[0], p[0]), outSize(name, xd[3], k[1], s[1], p[1])};
-        long[] wd = depthwise ? new long[]{outC, 1, 1, k[0], k[1]} : new long[]{outC, xd[1], k[0], k[1]};
-        // DL4J stores depthwise weights as [kh, kw, C, 1]
-        dnnl_memory_desc_t wUser = depthwise ? Dnnl.strided(wd, new long[]{1, 1, 1, (long) k[1] * outC, outC}) : Dnnl.plain(wd);
-
-        List<String> absorbed = new ArrayList<>(List.of(name));
-        Eltwise act = eltwise(c.getActivationFn());
-        Value shortcut = null;
-        String sum = act == null ? soleConsumer(name, ElementWiseVertex.class) : null;
-        if (sum != null && ((ElementWiseVertex) conf.getVertices().get(sum)).getOp() == ElementWiseVertex.Op.Add
-                && conf.getVertexInputs().get(sum).size() == 2) {
-            List<String> ins = conf.getVertexInputs().get(sum);
-            shortcut = out.get(ins.get(0).equals(name) ? ins.get(1) : ins.get(0));
-            if (shortcut != null && !ins.get(0).equals(ins.get(1))) {
-                absorbed.add(sum);
-            } else {
-                shortcut = null;
-            }
-        }
-        String last = absorbed.get(absorbed.size() - 1);
-        if (act == null) {
-            String a = soleConsumer(last, LayerVertex.class);
-            if (a != null && layerOf(a) instanceof ActivationLayer al && eltwise(al.getActivationFn()) != null) {
-                act = eltwise(al.getActivationFn());
-                absorbed.add(a);
-            }
-        }
-
-        dnnl_memory_desc_t any = Dnnl.desc(xd, dnnl_format_tag_any);
-        dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(outC) : null;
+        ConvShape shape = convShape(name, c, x, w);
+        Fusion f = fusion(name, eltwise(c.getActivationFn()));
+        dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(shape.outChannels()) : null;
         dnnl_convolution_desc_t cd = new dnnl_convolution_desc_t();
-        Dnnl.check(dnnl_convolution_forward_desc_init(cd, dnnl_forward_inference, dnnl_convolution_direct, any,
-                Dnnl.desc(wd, dnnl_format_tag_any), bias, Dnnl.desc(yd, dnnl_format_tag_any),
-                new long[]{s[0], s[1]}, new long[]{p[0], p[1]}, new long[]{p[0], p[1]}), "convolution " + name);
-        dnnl_primitive_attr attr = Dnnl.postOps(shortcut != null, act);
+        Dnnl.check(dnnl_convolution_forward_desc_init(cd, dnnl_forward_inference, dnnl_convolution_direct,
+                Dnnl.desc(shape.x(), dnnl_format_tag_any), Dnnl.desc(shape.w(), dnnl_format_tag_any), bias,
+                Dnnl.desc(shape.y(), dnnl_format_tag_any), shape.stride(), shape.pad(), shape.pad()), "convolution " + name);
+        dnnl_primitive_attr attr = Dnnl.postOps(f.shortcut() != null, f.act());
         dnnl_primitive_desc pd = Dnnl.pd(cd, attr, "convolution " + name);
         dnnl_primitive_attr_destroy(attr);
-        Value src = layout(x, Dnnl.query(pd, dnnl_query_src_md, 0));
-        Value weights = plan.constant(w, wUser, Dnnl.query(pd, dnnl_query_weights_md, 0));
+        Value src = reordered(x, Dnnl.query(pd, dnnl_query_src_md, 0));
+        Value weights = plan.constant(w, convWeights(shape, w), Dnnl.query(pd, dnnl_query_weights_md, 0));
         dnnl_memory_desc_t dstDesc = Dnnl.query(pd, dnnl_query_dst_md, 0);
         Value dst;
-        if (shortcut == null) {
-            dst = plan.value(dstDesc, yd);
-        } else if (Dnnl.equal(shortcut.desc, dstDesc) && soleReader(shortcut, absorbed.get(1)) && !shortcut.equals(x)) {
-            dst = plan.view(dstDesc, yd, shortcut.storage); // accumulate into the shortcut's buffer
+        if (f.shortcut() == null) {
+            dst = plan.value(dstDesc, shape.y());
+        } else if (Dnnl.equal(f.shortcut().desc, dstDesc) && soleReader(f.shortcut(), f.absorbed().get(1)) && f.shortcut() != x) {
+            dst = plan.view(dstDesc, shape.y(), f.shortcut().storage); // accumulate into the shortcut's buffer
         } else {
-            dst = plan.value(dstDesc, yd);
-            plan.reorderStep(shortcut, dst);
+            dst = plan.value(dstDesc, shape.y());
+            plan.reorderStep(f.shortcut(), dst);
         }
         if (bias == null) {
             plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, src, weights, dst);
@@ -332,19 +257,39 @@ final class Lowering {
                     src, weights, b, dst);
         }
         dnnl_primitive_desc_destroy(pd);
-        absorbed.forEach(n -> {
+        f.absorbed().forEach(n -> {
             out.put(n, dst);
             lowered.add(n);
         });
     }
 
-    /** Output size of a DL4J {@code Truncate} convolution or pooling: {@code floor((in + 2p - k) / s) + 1}. */
-    static long outSize(String name, long in, int k, int s, int p) {
-        long o = Math.floorDiv(in + 2L * p - k, s) + 1;
-        if (o < 1) {
-            throw new IllegalArgumentException(name + ": kernel " + k + " does not fit an input of " + in + " with padding " + p);
+    /**
+     * What convolution {@code name} absorbs: the vertices that then name its output (itself first,
+     * then a residual sum, then an activation), the activation as a post-op, and the sum's other
+     * input (already computed) to accumulate into.
+     */
+    private record Fusion(List<String> absorbed, Eltwise act, Value shortcut) {
+    }
+
+    private Fusion fusion(String name, Eltwise own) {
+        List<String> absorbed = new ArrayList<>(List.of(name));
+        Value shortcut = null;
+        String sum = own == null ? soleConsumer(name) : null;
+        if (sum != null && conf.getVertices().get(sum) instanceof ElementWiseVertex e && e.getOp() == ElementWiseVertex.Op.Add) {
+            List<String> ins = conf.getVertexInputs().get(sum);
+            Value other = ins.size() == 2 && !ins.get(0).equals(ins.get(1)) ? out.get(ins.get(0).equals(name) ? ins.get(1) : ins.get(0)) : null;
+            if (other != null) {
+                shortcut = other;
+                absorbed.add(sum);
+            }
         }
-        return o;
+        Eltwise act = own;
+        String a = own == null ? soleConsumer(absorbed.get(absorbed.size() - 1)) : null;
+        if (a != null && layerOf(a) instanceof ActivationLayer al && eltwise(al.getActivationFn()) != null) {
+            act = eltwise(al.getActivationFn());
+            absorbed.add(a);
+        }
+        return new Fusion(absorbed, act, shortcut);
     }
 
     /** Pooling of {@code x} keeping its layout. */
@@ -380,7 +325,7 @@ final class Lowering {
         dnnl_matmul_desc_t md = new dnnl_matmul_desc_t();
         Dnnl.check(dnnl_matmul_desc_init(md, srcDesc, pDesc, null, dstDesc), "matmul " + name);
         dnnl_primitive_desc mpd = Dnnl.pd(md, null, "matmul " + name);
-        Value flat = plan.view(srcDesc, new long[]{rows, pd[0]}, layout(x, Dnnl.plain(d)).storage);
+        Value flat = plan.view(srcDesc, new long[]{rows, pd[0]}, reordered(x, Dnnl.plain(d)).storage);
         long[] yd = {d[0], d[1], oh, ow};
         Value y = plan.value(Dnnl.plain(yd), yd);
         plan.step(Dnnl.primitive(mpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, flat,
@@ -392,24 +337,16 @@ final class Lowering {
 
     /** {@code [N, C, 1, 1] -> [N, C]}, in plain layout. */
     private Value flatten(Value y) {
-        Value plain = layout(y, Dnnl.plain(y.dims));
+        Value plain = reordered(y, Dnnl.plain(y.dims));
         return plan.view(Dnnl.plain(y.dims[0], y.dims[1]), new long[]{y.dims[0], y.dims[1]}, plain.storage);
     }
 
     /** A fully connected layer (inner product) with its activation; softmax as a following step. */
     private void dense(String name, BaseLayer l, Value x) {
-        INDArray w = graph.getLayer(name).getParam("W"); // [in, out], in flattened from [C, H, W] in C order
-        long o = w.size(1);
+        INDArray w = graph.getLayer(name).getParam("W"); // [in, out]
+        long[] wd = denseShape(name, x, w);
+        long o = wd[0];
         long[] xd = x.dims;
-        long in = 1;
-        for (int i = 1; i < xd.length; i++) {
-            in *= xd[i];
-        }
-        if (in != w.size(0)) {
-            throw new IllegalArgumentException(name + " expects " + w.size(0) + " input features; got " + in);
-        }
-        long[] wd = xd.length == 4 ? new long[]{o, xd[1], xd[2], xd[3]} : new long[]{o, xd[1]};
-        long[] ws = xd.length == 4 ? new long[]{1, xd[2] * xd[3] * o, xd[3] * o, o} : new long[]{1, o};
         long[] yd = {xd[0], o};
         boolean softmax = l.getActivationFn() instanceof ActivationSoftmax;
         Eltwise act = softmax ? null : eltwise(l.getActivationFn());
@@ -420,8 +357,8 @@ final class Lowering {
         dnnl_primitive_attr attr = Dnnl.postOps(false, act);
         dnnl_primitive_desc pd = Dnnl.pd(d, attr, "inner product " + name);
         dnnl_primitive_attr_destroy(attr);
-        Value src = layout(x, Dnnl.query(pd, dnnl_query_src_md, 0));
-        Value weights = plan.constant(w, Dnnl.strided(wd, ws), Dnnl.query(pd, dnnl_query_weights_md, 0));
+        Value src = reordered(x, Dnnl.query(pd, dnnl_query_src_md, 0));
+        Value weights = plan.constant(w, denseWeights(wd, w), Dnnl.query(pd, dnnl_query_weights_md, 0));
         INDArray b = graph.getLayer(name).paramTable().containsKey("b") ? graph.getLayer(name).getParam("b") : Nd4j.zeros(o);
         Value y = plan.value(Dnnl.plain(yd), yd);
         plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
@@ -486,31 +423,6 @@ final class Lowering {
         return y;
     }
 
-    /** Concatenation along channels ({@code torch.cat(xs, 1)}) in a layout oneDNN chooses. */
-    private Value concat(String name, List<Value> xs) {
-        dnnl_memory_desc_t srcs = new dnnl_memory_desc_t(xs.size());
-        long c = 0;
-        for (int i = 0; i < xs.size(); i++) {
-            Pointer.memcpy(srcs.getPointer(i), xs.get(i).desc, srcs.sizeof());
-            c += xs.get(i).dims[1];
-        }
-        dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        Dnnl.check(dnnl_concat_primitive_desc_create(pd, null, xs.size(), 1, srcs, null, Dnnl.engine()), "concat " + name);
-        long[] d = xs.get(0).dims;
-        Value y = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), new long[]{d[0], c, d[2], d[3]});
-        int[] args = new int[xs.size() + 1];
-        Value[] vals = new Value[xs.size() + 1];
-        for (int i = 0; i < xs.size(); i++) {
-            args[i] = DNNL_ARG_MULTIPLE_SRC + i;
-            vals[i] = xs.get(i);
-        }
-        args[xs.size()] = DNNL_ARG_DST;
-        vals[xs.size()] = y;
-        plan.step(Dnnl.primitive(pd), args, vals);
-        dnnl_primitive_desc_destroy(pd);
-        return y;
-    }
-
     /** The CIFAR ResNets' option-A shortcut: {@code x[:, :, ::s, ::s]} with {@code pad} zero channels split around it. */
     private Value channelPad(Value x, int stride, int pad) {
         long[] d = x.dims;
@@ -531,34 +443,6 @@ final class Lowering {
         return embed(sub, new long[]{sd[0], sd[1] + pad, sd[2], sd[3]}, new long[]{0, pad / 2, 0, 0});
     }
 
-    /** {@code x} copied into a zero tensor of {@code dims} at {@code offsets} (plain layout; the zeros are written once). */
-    private Value embed(Value x, long[] dims, long[] offsets) {
-        Value whole = plan.value(Dnnl.plain(dims), dims, true);
-        dnnl_memory_desc_t part = new dnnl_memory_desc_t();
-        Dnnl.check(dnnl_memory_desc_init_submemory(part, whole.desc, x.dims, offsets), "memory_desc_init_submemory");
-        plan.reorderStep(x, plan.view(part, x.dims, whole.storage));
-        return whole;
-    }
-
-    /** {@code v} in layout {@code desc}: itself when it already is, else a reordered copy. */
-    private Value layout(Value v, dnnl_memory_desc_t desc) {
-        if (Dnnl.equal(v.desc, desc)) {
-            return v;
-        }
-        Value r = plan.value(desc, v.dims);
-        plan.reorderStep(v, r);
-        return r;
-    }
-
-    /** The only consumer of {@code name} when it is one vertex of type {@code type} and not a network output. */
-    private String soleConsumer(String name, Class<? extends GraphVertex> type) {
-        List<String> cs = consumers.getOrDefault(name, List.of());
-        if (cs.size() != 1 || conf.getNetworkOutputs().contains(name)) {
-            return null;
-        }
-        return type.isInstance(conf.getVertices().get(cs.get(0))) ? cs.get(0) : null;
-    }
-
     /** Whether {@code reader} is the last vertex to read {@code v}, so that it may overwrite it. */
     private boolean soleReader(Value v, String reader) {
         int reads = 0;
@@ -576,9 +460,5 @@ final class Lowering {
             }
         }
         return reads == 1;
-    }
-
-    private Layer layerOf(String name) {
-        return conf.getVertices().get(name) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
     }
 }

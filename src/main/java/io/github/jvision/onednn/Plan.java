@@ -83,9 +83,9 @@ final class Plan implements AutoCloseable {
         return v;
     }
 
-    /** Memory holding {@code data}'s elements as described by {@code desc}, reordered once into {@code into}. */
+    /** Memory holding {@code data}'s elements (float32, laid out as {@code desc} says), reordered once into {@code into}. */
     Value constant(INDArray data, dnnl_memory_desc_t desc, dnnl_memory_desc_t into) {
-        INDArray src = data.castTo(DataType.FLOAT).dup('c');
+        INDArray src = data;
         INDArray dst = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, Dnnl.bytes(into) / 4));
         dnnl_memory from = Dnnl.memory(desc, src.data().addressPointer());
         dnnl_memory to = Dnnl.memory(into, dst.data().addressPointer());

@@ -64,7 +64,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * place; a gradient passed through unchanged (a residual sum) is shared with the first input and
  * copied for the others.
  */
-final class TrainingLowering {
+final class TrainingLowering extends GraphLowering {
     /** A batch-norm layer's batch statistics, written by the forward pass. */
     record BatchStats(org.deeplearning4j.nn.api.Layer layer, double decay, INDArray mean, INDArray var) {
     }
@@ -81,15 +81,8 @@ final class TrainingLowering {
     record Step(Plan plan, int forwardSteps, List<BatchStats> stats, List<Mask> masks, List<Loss> losses) {
     }
 
-    private final ComputationGraph graph;
-    private final ComputationGraphConfiguration conf;
-    private final Plan plan = new Plan();
-    private final Map<String, Value> out = new HashMap<>();
-    private final Map<String, List<String>> consumers = new HashMap<>();
-    private final Set<String> lowered = new HashSet<>();
     private final List<Runnable> backward = new ArrayList<>();
     private final List<String> backwardOf = new ArrayList<>();
-    private String current;
     private final Map<Value, Value> diff = new IdentityHashMap<>();
     private final Set<Value> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Value> noGrad = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -99,9 +92,7 @@ final class TrainingLowering {
     private final Map<String, Loss> losses = new HashMap<>();
 
     private TrainingLowering(ComputationGraph graph) {
-        this.graph = graph;
-        this.conf = graph.getConfiguration();
-        conf.getVertexInputs().forEach((v, ins) -> ins.forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(v)));
+        super(graph);
         for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
             if (l.numParams() > 0) {
                 gradViews.put(l.conf().getLayer().getLayerName(), l.conf().getLayer().initializer()
@@ -112,11 +103,8 @@ final class TrainingLowering {
 
     /** Throws {@link UnsupportedLayerException} naming the first vertex a compiled training step cannot run. */
     static void checkSupported(ComputationGraph graph) {
-        ComputationGraphConfiguration c = graph.getConfiguration();
-        if (c.getNetworkInputs().size() != 1) {
-            throw new UnsupportedLayerException("a graph with " + c.getNetworkInputs().size() + " inputs (one is supported)");
-        }
-        c.getVertices().forEach((name, v) -> {
+        checkGraph(graph);
+        graph.getConfiguration().getVertices().forEach((name, v) -> {
             String why = Lowering.unsupported(v);
             if (why == null) {
                 why = untrainable(v);
@@ -167,21 +155,7 @@ final class TrainingLowering {
     }
 
     private Step build(long[] shape) {
-        String inputName = conf.getNetworkInputs().get(0);
-        Value in = plan.value(Dnnl.plain(shape), shape);
-        plan.input(in);
-        noGrad.add(in);
-        out.put(inputName, in);
-        lowered.add(inputName);
-        for (int i : graph.topologicalSortOrder()) {
-            String name = graph.getVertices()[i].getVertexName();
-            if (!lowered.contains(name)) {
-                current = name;
-                plan.label(name + " forward");
-                lowerVertex(name, conf.getVertices().get(name));
-                lowered.add(name);
-            }
-        }
+        lowerAll(shape);
         int forwardSteps = plan.size();
         for (int i = backward.size() - 1; i >= 0; i--) {
             plan.label(backwardOf.get(i) + " backward");
@@ -193,7 +167,13 @@ final class TrainingLowering {
         return new Step(plan, forwardSteps, stats, masks, ls);
     }
 
-    private void lowerVertex(String name, GraphVertex v) {
+    @Override
+    void onInput(Value in) {
+        noGrad.add(in); // nothing asks for the gradient of the images
+    }
+
+    @Override
+    void lowerVertex(String name, GraphVertex v) {
         List<Value> in = conf.getVertexInputs().get(name).stream().map(out::get).toList();
         Value x = in.get(0);
         if (v instanceof DropPathVertex d) {
@@ -204,12 +184,12 @@ final class TrainingLowering {
         } else if (v instanceof ElementWiseVertex) {
             out.put(name, add(name, in));
         } else if (v instanceof MergeVertex) {
-            out.put(name, concat(name, in));
+            out.put(name, concatenate(name, in));
         } else if (v instanceof ChannelPadVertex p) {
             Value sub = p.getStride() == 1 ? x : pool(name, x, dnnl_pooling_avg_include_padding, new int[]{1, 1},
                     new int[]{p.getStride(), p.getStride()}, new int[]{0, 0});
             long[] d = sub.dims;
-            out.put(name, embed(sub, new long[]{d[0], d[1] + p.getPad(), d[2], d[3]}, new long[]{0, p.getPad() / 2, 0, 0}));
+            out.put(name, pad(sub, new long[]{d[0], d[1] + p.getPad(), d[2], d[3]}, new long[]{0, p.getPad() / 2, 0, 0}));
         } else {
             lowerLayer(name, ((LayerVertex) v).getLayerConf().getLayer(), x);
         }
@@ -218,11 +198,11 @@ final class TrainingLowering {
     private void lowerLayer(String name, Layer l, Value x) {
         if (l instanceof ConvolutionLayer c) {
             Value y = conv(name, c, x);
-            out.put(name, activation(name, Lowering.eltwise(c.getActivationFn()), y));
+            out.put(name, activation(name, eltwise(c.getActivationFn()), y));
         } else if (l instanceof BatchNormalization b) {
             batchNorm(name, b, x);
         } else if (l instanceof ActivationLayer a) {
-            out.put(name, activation(name, Lowering.eltwise(a.getActivationFn()), x));
+            out.put(name, activation(name, eltwise(a.getActivationFn()), x));
         } else if (l instanceof SubsamplingLayer p) {
             int alg = p.getPoolingType() == PoolingType.MAX ? dnnl_pooling_max
                     : p.isAvgPoolIncludePadInDivisor() ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
@@ -232,7 +212,7 @@ final class TrainingLowering {
             Value y = pool(name, x, alg, new int[]{(int) x.dims[2], (int) x.dims[3]}, new int[]{1, 1}, new int[]{0, 0});
             out.put(name, p.isCollapseDimensions() ? reshape(convert(y, Dnnl.plain(y.dims)), y.dims[0], y.dims[1]) : y);
         } else if (l instanceof DenseLayer d) {
-            out.put(name, activation(name, Lowering.eltwise(d.getActivationFn()), dense(name, x)));
+            out.put(name, activation(name, eltwise(d.getActivationFn()), dense(name, x)));
         } else if (l instanceof OutputLayer o) {
             output(name, o, dense(name, x));
         } else if (l instanceof DropoutLayer d) {
@@ -241,7 +221,7 @@ final class TrainingLowering {
         } else if (l instanceof ZeroPaddingLayer z) {
             int[] p = z.getPadding(); // top, bottom, left, right
             long[] d = x.dims;
-            out.put(name, embed(x, new long[]{d[0], d[1], d[2] + p[0] + p[1], d[3] + p[2] + p[3]}, new long[]{0, 0, p[0], p[2]}));
+            out.put(name, pad(x, new long[]{d[0], d[1], d[2] + p[0] + p[1], d[3] + p[2] + p[3]}, new long[]{0, 0, p[0], p[2]}));
         } else {
             throw new UnsupportedLayerException(name + " in training: " + l.getClass().getSimpleName());
         }
@@ -250,20 +230,14 @@ final class TrainingLowering {
     // ---- layers ----------------------------------------------------------------------------
 
     private Value conv(String name, ConvolutionLayer c, Value x) {
-        long[] xd = x.dims;
-        boolean depthwise = c instanceof DepthwiseConvolution2D;
-        int[] k = c.getKernelSize();
-        long[] s = {c.getStride()[0], c.getStride()[1]};
-        long[] p = {c.getPadding()[0], c.getPadding()[1]};
         INDArray w = graph.getLayer(name).getParam("W");
-        long outC = depthwise ? xd[1] : c.getNOut();
-        long inC = depthwise ? w.size(2) : w.size(1);
-        if (inC != xd[1]) {
-            throw new IllegalArgumentException(name + " expects " + inC + " input channels; got " + xd[1]);
-        }
-        long[] yd = {xd[0], outC, Lowering.outSize(name, xd[2], k[0], (int) s[0], (int) p[0]),
-                Lowering.outSize(name, xd[3], k[1], (int) s[1], (int) p[1])};
-        long[] wd = depthwise ? new long[]{outC, 1, 1, k[0], k[1]} : new long[]{outC, xd[1], k[0], k[1]};
+        ConvShape shape = convShape(name, c, x, w);
+        long[] xd = shape.x();
+        long[] yd = shape.y();
+        long[] wd = shape.w();
+        long[] s = shape.stride();
+        long[] p = shape.pad();
+        long outC = shape.outChannels();
         dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(outC) : null;
         dnnl_memory_desc_t anyX = Dnnl.desc(xd, dnnl_format_tag_any);
         dnnl_memory_desc_t anyW = Dnnl.desc(wd, dnnl_format_tag_any);
@@ -274,7 +248,7 @@ final class TrainingLowering {
                 anyY, s, p, p), "convolution " + name);
         dnnl_primitive_desc fpd = Dnnl.pd(fd, null, "convolution " + name);
         Value src = convert(x, Dnnl.query(fpd, dnnl_query_src_md, 0));
-        Value wParam = plan.bound(convWeights(wd, w, depthwise), wd, w);
+        Value wParam = plan.bound(convWeights(shape, w), wd, w);
         Value weights = reordered(wParam, Dnnl.query(fpd, dnnl_query_weights_md, 0));
         Value y = plan.value(Dnnl.query(fpd, dnnl_query_dst_md, 0), yd);
         if (bias == null) {
@@ -299,7 +273,7 @@ final class TrainingLowering {
                         srcW, dyW, dW, plan.bound(bias, new long[]{outC}, gradView(name, "b")));
             }
             INDArray gW = gradView(name, "W");
-            plan.reorderStep(dW, plan.bound(convWeights(wd, gW, depthwise), wd, gW));
+            plan.reorderStep(dW, plan.bound(convWeights(shape, gW), wd, gW));
             dnnl_primitive_desc_destroy(wpd);
             if (!noGrad.contains(src)) {
                 dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
@@ -401,8 +375,8 @@ final class TrainingLowering {
     }
 
     private Value pool(String name, Value x, int alg, int[] k, int[] s, int[] p) {
-        long[] yd = {x.dims[0], x.dims[1], Lowering.outSize(name, x.dims[2], k[0], s[0], p[0]),
-                Lowering.outSize(name, x.dims[3], k[1], s[1], p[1])};
+        long[] yd = {x.dims[0], x.dims[1], outSize(name, x.dims[2], k[0], s[0], p[0]),
+                outSize(name, x.dims[3], k[1], s[1], p[1])};
         long[] st = {s[0], s[1]};
         long[] ks = {k[0], k[1]};
         long[] dil = {0, 0};
@@ -444,16 +418,9 @@ final class TrainingLowering {
     /** An inner product {@code [N, F] -> [N, out]} (F flattened from {@code [C, H, W]} in C order), without activation. */
     private Value dense(String name, Value x) {
         INDArray w = graph.getLayer(name).getParam("W"); // [in, out]
-        long o = w.size(1);
+        long[] wd = denseShape(name, x, w);
+        long o = wd[0];
         long[] xd = x.dims;
-        long in = 1;
-        for (int i = 1; i < xd.length; i++) {
-            in *= xd[i];
-        }
-        if (in != w.size(0)) {
-            throw new IllegalArgumentException(name + " expects " + w.size(0) + " input features; got " + in);
-        }
-        long[] wd = xd.length == 4 ? new long[]{o, xd[1], xd[2], xd[3]} : new long[]{o, xd[1]};
         long[] yd = {xd[0], o};
         dnnl_memory_desc_t bias = Dnnl.plain(o);
         dnnl_memory_desc_t anyX = Dnnl.desc(xd, dnnl_format_tag_any);
@@ -493,26 +460,6 @@ final class TrainingLowering {
             dnnl_primitive_desc_destroy(fpd);
         });
         return y;
-    }
-
-    /**
-     * oneDNN's view of a convolution's weights {@code w} (or their gradient) where DL4J keeps them:
-     * {@code [out, in, kh, kw]}, or {@code [kh, kw, C, 1]} for a depthwise convolution (then
-     * oneDNN's {@code [C, 1, 1, kh, kw]}), in whatever order the array has.
-     */
-    private static dnnl_memory_desc_t convWeights(long[] wd, INDArray w, boolean depthwise) {
-        long[] st = w.stride();
-        return Dnnl.strided(wd, depthwise ? new long[]{st[2], st[3], st[3], st[0], st[1]} : st);
-    }
-
-    /**
-     * oneDNN's view {@code [out, in]} (or {@code [out, C, H, W]} for an image input flattened in C
-     * order) of a dense layer's weights {@code w [in, out]} (DL4J keeps them in F order) or their gradient.
-     */
-    private static dnnl_memory_desc_t denseWeights(long[] wd, INDArray w) {
-        long si = w.stride(0);
-        return Dnnl.strided(wd, wd.length == 4 ? new long[]{w.stride(1), si * wd[2] * wd[3], si * wd[3], si}
-                : new long[]{w.stride(1), si});
     }
 
     /** Softmax probabilities of {@code logits}; the caller writes the cross-entropy gradient before the backward pass. */
@@ -593,27 +540,8 @@ final class TrainingLowering {
     }
 
     /** Concatenation along channels; each input's gradient is its slice of the output's (read in plain layout). */
-    private Value concat(String name, List<Value> xs) {
-        dnnl_memory_desc_t srcs = new dnnl_memory_desc_t(xs.size());
-        long c = 0;
-        for (int i = 0; i < xs.size(); i++) {
-            Pointer.memcpy(srcs.getPointer(i), xs.get(i).desc, srcs.sizeof());
-            c += xs.get(i).dims[1];
-        }
-        dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        Dnnl.check(dnnl_concat_primitive_desc_create(pd, null, xs.size(), 1, srcs, null, Dnnl.engine()), "concat " + name);
-        long[] d = xs.get(0).dims;
-        Value y = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), new long[]{d[0], c, d[2], d[3]});
-        int[] args = new int[xs.size() + 1];
-        Value[] vals = new Value[xs.size() + 1];
-        for (int i = 0; i < xs.size(); i++) {
-            args[i] = DNNL_ARG_MULTIPLE_SRC + i;
-            vals[i] = xs.get(i);
-        }
-        args[xs.size()] = DNNL_ARG_DST;
-        vals[xs.size()] = y;
-        plan.step(Dnnl.primitive(pd), args, vals);
-        dnnl_primitive_desc_destroy(pd);
+    private Value concatenate(String name, List<Value> xs) {
+        Value y = concat(name, xs);
         onBackward(() -> {
             Value dy = reordered(diffOf(y), Dnnl.plain(y.dims));
             long offset = 0;
@@ -626,21 +554,16 @@ final class TrainingLowering {
     }
 
     /** {@code x} copied into a zero tensor of {@code dims} at {@code offsets}; its gradient is the matching slice. */
-    private Value embed(Value x, long[] dims, long[] offsets) {
-        Value whole = plan.value(Dnnl.plain(dims), dims, true);
-        dnnl_memory_desc_t part = new dnnl_memory_desc_t();
-        Dnnl.check(dnnl_memory_desc_init_submemory(part, whole.desc, x.dims, offsets), "memory_desc_init_submemory");
-        plan.reorderStep(x, plan.view(part, x.dims, whole.storage));
+    private Value pad(Value x, long[] dims, long[] offsets) {
+        Value whole = embed(x, dims, offsets);
         onBackward(() -> contribute(x, slice(reordered(diffOf(whole), whole.desc), x.dims, offsets)));
         return whole;
     }
 
     /** A plain copy of the block of {@code v} (plain) of {@code dims} at {@code offsets}. */
     private Value slice(Value v, long[] dims, long[] offsets) {
-        dnnl_memory_desc_t part = new dnnl_memory_desc_t();
-        Dnnl.check(dnnl_memory_desc_init_submemory(part, v.desc, dims, offsets), "memory_desc_init_submemory");
         Value copy = plan.value(Dnnl.plain(dims), dims);
-        plan.reorderStep(plan.view(part, dims, v.storage), copy);
+        plan.reorderStep(plan.view(submemory(v.desc, dims, offsets), dims, v.storage), copy);
         return copy;
     }
 
@@ -673,16 +596,6 @@ final class TrainingLowering {
         } else {
             onBackward(() -> contribute(v, diffOf(r)));
         }
-        return r;
-    }
-
-    /** {@code v} in layout {@code desc}: itself, or a copy made by a reorder step (no gradient bookkeeping). */
-    private Value reordered(Value v, dnnl_memory_desc_t desc) {
-        if (Dnnl.equal(v.desc, desc)) {
-            return v;
-        }
-        Value r = plan.value(desc, v.dims);
-        plan.reorderStep(v, r);
         return r;
     }
 
@@ -723,14 +636,5 @@ final class TrainingLowering {
 
     private INDArray gradView(String layer, String param) {
         return gradViews.get(layer).get(param);
-    }
-
-    private String soleConsumer(String name) {
-        List<String> cs = consumers.getOrDefault(name, List.of());
-        return cs.size() == 1 && !conf.getNetworkOutputs().contains(name) ? cs.get(0) : null;
-    }
-
-    private Layer layerOf(String name) {
-        return conf.getVertices().get(name) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
     }
 }
