@@ -6,6 +6,7 @@ import io.github.jvision.onednn.TrainingLowering.Mask;
 import java.util.Arrays;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -33,10 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class CompiledGraph extends ComputationGraph {
     private static final Logger LOG = LoggerFactory.getLogger(CompiledGraph.class);
-    private long[] shape;
+    /** Compiled steps by input shape: the batch size, and the smaller last batch of an epoch. */
+    private final ShapeCache<TrainingLowering.Step> steps = new ShapeCache<>(s -> s.plan().close());
     private TrainingLowering.Step step;
     private Gradient views;
     private INDArray[] labels;
+    private String fallback;
 
     private CompiledGraph(ComputationGraphConfiguration conf) {
         super(conf);
@@ -98,18 +101,37 @@ public final class CompiledGraph extends ComputationGraph {
         computeGradientAndScore();
     }
 
+    /**
+     * As DL4J's, compiled: {@code score()} and {@code gradient()} then hold the step's loss (batch
+     * mean, plus regularisation) and every parameter's gradient (summed over the batch). Masks,
+     * a configuration without mini-batch averaging, and shapes the compiled step cannot run
+     * (logged once) go to DL4J's own step. Listeners' {@code onForwardPass} and
+     * {@code onBackwardPass} are not called by the compiled step.
+     */
     @Override
     public void computeGradientAndScore() {
+        INDArray[] masks = getInputMaskArrays();
+        INDArray[] labelMasks = getLabelMaskArrays();
+        if (fallback != null || !conf().isMiniBatch() || masks != null && Arrays.stream(masks).anyMatch(m -> m != null)
+                || labelMasks != null && Arrays.stream(labelMasks).anyMatch(m -> m != null)) {
+            super.computeGradientAndScore();
+            return;
+        }
         synchronizeIterEpochCounts();
         if (getFlattenedGradients() == null) {
             initGradientsView();
         }
         INDArray x = getInput(0);
         x = x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() ? x : x.castTo(DataType.FLOAT).dup('c');
-        if (step == null || !Arrays.equals(shape, x.shape())) {
-            close();
-            step = TrainingLowering.lower(this, x.shape());
-            shape = x.shape().clone();
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            step = steps.get(x.shape(), sh -> TrainingLowering.lower(this, sh));
+        } catch (UnsupportedLayerException e) {
+            fallback = e.getMessage();
+            LOG.info("training through DL4J from now on: {}", fallback);
+            super.computeGradientAndScore();
+            return;
+        }
+        if (views == null) {
             views = gradientViews();
         }
         for (Mask m : step.masks()) {
@@ -148,7 +170,8 @@ public final class CompiledGraph extends ComputationGraph {
         }
         INDArray y = labels.castTo(DataType.FLOAT);
         if (!Double.isFinite(p.sumNumber().doubleValue())) {
-            return Double.NaN; // a diverged step: clipping below would hide the NaN
+            loss.dLogits().assign(Double.NaN); // a diverged step, as DL4J's: NaN gradients and score
+            return Double.NaN;
         }
         INDArray w = loss.weights() == null ? null : loss.weights().castTo(DataType.FLOAT);
         if (w == null) {
@@ -179,11 +202,16 @@ public final class CompiledGraph extends ComputationGraph {
         return g;
     }
 
-    /** Frees the compiled step (it is rebuilt on the next training step). */
+    /** Frees the compiled steps (they are rebuilt on the next training step); the network stays usable. */
+    public void releaseCompiled() {
+        steps.clear();
+        step = null;
+    }
+
+    /** Frees the compiled steps, then everything DL4J's {@code close} frees. */
+    @Override
     public void close() {
-        if (step != null) {
-            step.plan().close();
-            step = null;
-        }
+        releaseCompiled();
+        super.close();
     }
 }

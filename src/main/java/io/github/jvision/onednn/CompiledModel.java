@@ -4,6 +4,7 @@ import io.github.jvision.models.Inference;
 import java.util.Arrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,14 +17,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code optimize_for_inference} does for PyTorch). The outputs equal the DL4J network's
  * {@code output(false, x)} within float32 rounding.
  *
- * <p>The program is built on the first call for each input shape and kept for the last one.
+ * <p>The program is built on the first call for each input shape; the two last used are kept.
  * Not thread-safe: give each thread its own instance. Close it to free the weights and
  * activation buffers.
  */
 public final class CompiledModel implements AutoCloseable {
     private final ComputationGraph fused;
     private final int outputCount;
-    private long[] shape;
+    /** Programs by input shape: the batch size, and a smaller last batch. */
+    private final ShapeCache<Plan> plans = new ShapeCache<>(Plan::close);
     private Plan plan;
 
     private CompiledModel(ComputationGraph fused) {
@@ -98,10 +100,8 @@ public final class CompiledModel implements AutoCloseable {
             throw new IllegalArgumentException("compiled inference expects images [N, C, H, W]; got shape "
                     + Arrays.toString(x.shape()));
         }
-        if (plan == null || !Arrays.equals(shape, x.shape())) {
-            close();
-            plan = Lowering.lower(fused, x.shape());
-            shape = x.shape().clone();
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            plan = plans.get(x.shape(), sh -> Lowering.lower(fused, sh));
         }
         INDArray in = x.dataType() == DataType.FLOAT && x.ordering() == 'c' && !x.isView() ? x : x.castTo(DataType.FLOAT).dup('c');
         plan.run(in);
@@ -112,16 +112,15 @@ public final class CompiledModel implements AutoCloseable {
         return result;
     }
 
-    /** Bytes of activation buffers the current program holds (after buffer reuse; weights excluded), or 0 before the first call. */
+    /** Bytes of activation buffers the last program run holds (after buffer reuse; weights excluded), or 0 before the first call. */
     public long activationBytes() {
         return plan == null ? 0 : plan.activationBytes();
     }
 
+    /** Frees the compiled programs and their buffers; the next call compiles again. */
     @Override
     public void close() {
-        if (plan != null) {
-            plan.close();
-            plan = null;
-        }
+        plans.clear();
+        plan = null;
     }
 }

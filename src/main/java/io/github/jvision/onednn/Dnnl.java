@@ -40,7 +40,7 @@ final class Dnnl {
                 check(dnnl_stream_create(s, e, dnnl_stream_default_flags), "stream_create");
                 engine = e;
                 stream = s;
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
+            } catch (LinkageError | RuntimeException e) {
                 unavailable = "oneDNN could not be loaded: " + e.getMessage();
                 LOG.debug(unavailable, e);
             }
@@ -117,7 +117,11 @@ final class Dnnl {
     /** As {@link #pd(Pointer, dnnl_primitive_attr, String)}; a backward operation names its forward one in {@code hint}. */
     static dnnl_primitive_desc pd(Pointer opDesc, dnnl_primitive_attr attr, dnnl_primitive_desc hint, String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine(), hint), what);
+        int status = dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine(), hint);
+        if (status == dnnl_unimplemented) {
+            throw new UnsupportedLayerException(what + " (oneDNN has no implementation for it here)");
+        }
+        check(status, what);
         return pd;
     }
 

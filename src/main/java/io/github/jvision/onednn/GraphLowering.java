@@ -90,7 +90,7 @@ abstract class GraphLowering {
 
     /** oneDNN's form of {@code a}, or {@code null} for the identity and for functions without one. */
     static Eltwise eltwise(IActivation a) {
-        if (a instanceof ActivationReLU) {
+        if (a instanceof ActivationReLU r && r.getMax() == null && r.getThreshold() == null && r.getNegativeSlope() == null) {
             return new Eltwise(dnnl_eltwise_relu, 0f);
         }
         if (a instanceof SiLU) {

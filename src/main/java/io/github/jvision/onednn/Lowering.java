@@ -27,6 +27,7 @@ import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_softmax_desc_t;
 import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -98,10 +99,16 @@ final class Lowering extends GraphLowering {
         if (!(v instanceof LayerVertex lv)) {
             return v.getClass().getSimpleName();
         }
-        if (lv.getPreProcessor() != null && !(lv.getPreProcessor() instanceof CnnToFeedForwardPreProcessor)) {
-            return "preprocessor " + lv.getPreProcessor().getClass().getSimpleName();
-        }
         Layer l = lv.getLayerConf().getLayer();
+        if (lv.getPreProcessor() != null && !(lv.getPreProcessor() instanceof CnnToFeedForwardPreProcessor
+                && (l instanceof DenseLayer || l instanceof OutputLayer))) {
+            return "preprocessor " + lv.getPreProcessor().getClass().getSimpleName() + " before " + l.getClass().getSimpleName();
+        }
+        if (l instanceof ConvolutionLayer c && c.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                || l instanceof SubsamplingLayer p && p.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                || l instanceof BatchNormalization b && b.getCnn2DFormat() != CNN2DFormat.NCHW) {
+            return "a layer in NHWC format";
+        }
         if (l instanceof ConvolutionLayer c) {
             boolean plain = c.getClass() == ConvolutionLayer.class
                     || c instanceof DepthwiseConvolution2D d && d.getDepthMultiplier() == 1;
@@ -174,6 +181,8 @@ final class Lowering extends GraphLowering {
             Value s4 = s.dims.length == 4 ? s : plan.view(Dnnl.plain(x.dims[0], x.dims[1], 1, 1),
                     new long[]{x.dims[0], x.dims[1], 1, 1}, reordered(s, Dnnl.plain(s.dims)).storage);
             out.put(name, binary(name, dnnl_binary_mul, x, s4));
+        } else if (v instanceof ElementWiseVertex && in.size() == 1) {
+            out.put(name, x); // a sum or product of one tensor
         } else if (v instanceof ElementWiseVertex e) {
             int alg = e.getOp() == ElementWiseVertex.Op.Add ? dnnl_binary_add : dnnl_binary_mul;
             Value acc = x;
@@ -359,7 +368,8 @@ final class Lowering extends GraphLowering {
         dnnl_primitive_attr_destroy(attr);
         Value src = reordered(x, Dnnl.query(pd, dnnl_query_src_md, 0));
         Value weights = plan.constant(w, denseWeights(wd, w), Dnnl.query(pd, dnnl_query_weights_md, 0));
-        INDArray b = graph.getLayer(name).paramTable().containsKey("b") ? graph.getLayer(name).getParam("b") : Nd4j.zeros(o);
+        INDArray b = graph.getLayer(name).paramTable().containsKey("b") ? graph.getLayer(name).getParam("b")
+                : Nd4j.zeros(DataType.FLOAT, o);
         Value y = plan.value(Dnnl.plain(yd), yd);
         plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
                 src, weights, plan.constant(b, bias, bias), y);
@@ -445,6 +455,9 @@ final class Lowering extends GraphLowering {
 
     /** Whether {@code reader} is the last vertex to read {@code v}, so that it may overwrite it. */
     private boolean soleReader(Value v, String reader) {
+        if (!Plan.overwritable(v)) {
+            return false;
+        }
         int reads = 0;
         for (var e : out.entrySet()) {
             if (e.getValue() != v) {

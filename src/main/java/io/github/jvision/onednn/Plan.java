@@ -64,6 +64,7 @@ final class Plan implements AutoCloseable {
     private List<Value> outputs = List.of();
     private long scratchBytes;
     private String label = "";
+    private INDArray boundInput;
 
     /** A new tensor with its own storage; {@code pinned} storage is zeroed once and never shared (padding borders). */
     Value value(dnnl_memory_desc_t desc, long[] dims, boolean pinned) {
@@ -95,6 +96,7 @@ final class Plan implements AutoCloseable {
         a.position(1).arg(DNNL_ARG_TO).memory(to);
         Dnnl.check(dnnl_primitive_execute(r, Dnnl.stream(), 2, a.position(0)), "reorder of a constant");
         Dnnl.check(dnnl_stream_wait(Dnnl.stream()), "stream_wait");
+        java.lang.ref.Reference.reachabilityFence(src);
         dnnl_primitive_destroy(r);
         dnnl_memory_destroy(from);
         constants.add(dst);
@@ -102,6 +104,11 @@ final class Plan implements AutoCloseable {
         v.memory = to;
         values.add(v);
         return v;
+    }
+
+    /** Whether {@code v}'s storage may be overwritten by a later step (pinned storage holds zero borders written once). */
+    static boolean overwritable(Value v) {
+        return v.storage != null && !v.storage.pinned;
     }
 
     /** A value over {@code array}'s memory (a parameter, a gradient view, a mask), never reassigned. */
@@ -204,7 +211,7 @@ final class Plan implements AutoCloseable {
 
     private INDArray zeroed(long bytes) {
         scratchBytes += bytes;
-        return Nd4j.zeros(DataType.FLOAT, Math.max(1, (bytes + 3) / 4));
+        return Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, (bytes + 3) / 4)).assign(0);
     }
 
     /** Bytes of activation buffers after reuse (weights not included). */
@@ -218,8 +225,9 @@ final class Plan implements AutoCloseable {
         run(0, steps.size());
     }
 
-    /** Points the input at {@code x} (C-order float32, the input's shape, not a view). */
+    /** Points the input at {@code x} (C-order float32, the input's shape, not a view), kept referenced until the next call. */
     void bindInput(INDArray x) {
+        boundInput = x; // a converted copy must outlive the steps that read it
         for (Value v : values) {
             if (v.storage == input.storage) {
                 Dnnl.check(dnnl_memory_set_data_handle(v.memory, x.data().addressPointer()), "memory_set_data_handle");

@@ -128,14 +128,18 @@ final class TrainingLowering extends GraphLowering {
         }
         Layer l = lv.getLayerConf().getLayer();
         if (l instanceof DropoutLayer d) {
-            return d.getIDropout() == null || d.getIDropout() instanceof Dropout ? null : "dropout " + d.getIDropout();
+            return d.getIDropout() == null || d.getIDropout() instanceof Dropout dr && dr.getPSchedule() == null ? null
+                    : "dropout " + d.getIDropout();
         }
         if (l instanceof BaseLayer b && b.getIDropout() != null) {
             return "dropout inside " + l.getClass().getSimpleName();
         }
         if (l instanceof OutputLayer o) {
-            return o.getLossFn() instanceof LossMCXENT && o.getActivationFn() instanceof ActivationSoftmax ? null
-                    : "loss " + o.getLossFn() + " with " + o.getActivationFn();
+            return o.getLossFn() instanceof LossMCXENT && o.getActivationFn() instanceof ActivationSoftmax && o.hasBias() ? null
+                    : "loss " + o.getLossFn() + " with " + o.getActivationFn() + (o.hasBias() ? "" : ", no bias");
+        }
+        if (l instanceof DenseLayer d && !d.hasBias()) {
+            return "a dense layer without bias";
         }
         if (l instanceof BatchNormalization b) {
             return b.isLockGammaBeta() || b.isUseLogStd() ? "batch norm with locked gamma/beta or log std" : null;
@@ -161,6 +165,11 @@ final class TrainingLowering extends GraphLowering {
             plan.label(backwardOf.get(i) + " backward");
             backward.get(i).run();
         }
+        for (String o : conf.getNetworkOutputs()) {
+            if (!losses.containsKey(o)) {
+                throw new UnsupportedLayerException(o + " in training: an output that is not a softmax cross-entropy layer");
+            }
+        }
         List<Loss> ls = conf.getNetworkOutputs().stream().map(losses::get).toList();
         plan.outputs(ls.stream().map(Loss::probs).toList());
         plan.allocate();
@@ -181,6 +190,8 @@ final class TrainingLowering extends GraphLowering {
                     : mask(name, x, new long[]{x.dims[0], 1, 1, 1}, 1 - d.getP()));
         } else if (v instanceof ChannelScaleVertex) {
             out.put(name, scale(name, x, in.get(1)));
+        } else if (v instanceof ElementWiseVertex && in.size() == 1) {
+            out.put(name, x); // a sum of one tensor
         } else if (v instanceof ElementWiseVertex) {
             out.put(name, add(name, in));
         } else if (v instanceof MergeVertex) {
@@ -396,6 +407,7 @@ final class TrainingLowering extends GraphLowering {
         }
         onBackward(() -> {
             if (noGrad.contains(x)) {
+                dnnl_primitive_desc_destroy(fpd);
                 return;
             }
             Value dy = reordered(diffOf(y), y.desc);
@@ -607,7 +619,7 @@ final class TrainingLowering extends GraphLowering {
         Value gv = reordered(g, v.desc);
         Value d = diff.get(v);
         if (d == null) {
-            if (claimed.contains(gv)) { // someone else's gradient: take a copy
+            if (claimed.contains(gv) || !Plan.overwritable(gv)) { // someone else's gradient, or a zero written once: copy
                 Value copy = plan.value(v.desc, v.dims);
                 plan.reorderStep(gv, copy);
                 gv = copy;
