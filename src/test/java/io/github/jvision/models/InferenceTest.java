@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,16 +23,7 @@ class InferenceTest {
     @CsvSource({"resnet20, 1, 28", "efficientnet_b0, 3, 32", "vgg11_bn, 3, 32"})
     void foldedNetworksComputeTheSameFunction(String model, int channels, int size) {
         ComputationGraph net = Models.create(model, new ModelOptions(10, channels, size), 7);
-        Nd4j.getRandom().setSeed(3);
-        for (Layer l : net.getLayers()) {
-            if (l.conf().getLayer() instanceof BatchNormalization) {
-                long c = l.getParam("gamma").length();
-                l.setParam("gamma", Nd4j.rand(DataType.FLOAT, 1, c).muli(1.5).addi(0.25));
-                l.setParam("beta", Nd4j.randn(DataType.FLOAT, 1, c).muli(0.3));
-                l.setParam("mean", Nd4j.randn(DataType.FLOAT, 1, c).muli(0.2));
-                l.setParam("var", Nd4j.rand(DataType.FLOAT, 1, c).muli(2).addi(0.1));
-            }
-        }
+        TestNets.randomiseBatchNorm(net);
         ComputationGraph fused = Inference.fuseBatchNorm(net);
         long bn = Arrays.stream(fused.getLayers()).filter(l -> l.conf().getLayer() instanceof BatchNormalization).count();
         assertEquals(0, bn, model + ": every BN follows a convolution, so none is left");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
+import io.github.jvision.models.TestNets;
 import io.github.jvision.nn.DropPathVertex;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -40,7 +41,7 @@ class CompiledGraphTest {
     @CsvSource({"resnet20, 1, 28", "resnet18, 3, 64", "efficientnet_b0, 3, 64", "googlenet, 3, 64"})
     void gradientsEqualDl4jsInFloat64(String model, int channels, int size) {
         ComputationGraph net = withoutDropout(model, new ModelOptions(10, channels, size));
-        CompiledModelTest.randomiseBatchNorm(net);
+        TestNets.randomiseBatchNorm(net);
         CompiledGraph compiled = CompiledGraph.of(net);
         ComputationGraph exact = net.convertDataType(DataType.DOUBLE);
         Nd4j.getRandom().setSeed(11);

@@ -11,9 +11,8 @@ import io.github.jvision.eval.Logits;
 import io.github.jvision.eval.Predictor;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
+import io.github.jvision.models.TestNets;
 import java.util.Locale;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -49,7 +48,7 @@ class CompiledModelTest {
     void outputsEqualTheNetworks(String model, int channels, int size) {
         assumeTrue(Models.names().contains(model), model);
         ComputationGraph net = Models.create(model, new ModelOptions(10, channels, size), 7);
-        randomiseBatchNorm(net);
+        TestNets.randomiseBatchNorm(net);
         INDArray x = Nd4j.rand(DataType.FLOAT, 3, channels, size, size).subi(0.5).muli(4);
         INDArray[] expected = net.output(false, x);
         INDArray logits = Logits.of(net, x);
@@ -68,19 +67,6 @@ class CompiledModelTest {
                 double scale = logits.amaxNumber().doubleValue();
                 System.out.printf(Locale.ROOT, "%s: max |logit| %.3g, max |compiled - DL4J| = %.3g%n", model, scale, diff);
                 assertTrue(diff < 2e-5 * Math.max(1, scale), model + ": logits differ by " + diff);
-            }
-        }
-    }
-
-    static void randomiseBatchNorm(ComputationGraph net) {
-        Nd4j.getRandom().setSeed(3);
-        for (Layer l : net.getLayers()) {
-            if (l.conf().getLayer() instanceof BatchNormalization) {
-                long c = l.getParam("gamma").length();
-                l.setParam("gamma", Nd4j.rand(DataType.FLOAT, 1, c).muli(1.5).addi(0.25));
-                l.setParam("beta", Nd4j.randn(DataType.FLOAT, 1, c).muli(0.3));
-                l.setParam("mean", Nd4j.randn(DataType.FLOAT, 1, c).muli(0.2));
-                l.setParam("var", Nd4j.rand(DataType.FLOAT, 1, c).muli(2).addi(0.1));
             }
         }
     }
