@@ -4,7 +4,6 @@ import io.github.jvision.onednn.TrainingLowering.BatchStats;
 import io.github.jvision.onednn.TrainingLowering.Loss;
 import io.github.jvision.onednn.TrainingLowering.Mask;
 import java.util.Arrays;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -147,10 +146,8 @@ public final class CompiledGraph extends ComputationGraph {
         for (BatchStats b : step.stats()) {
             // DL4J's running-statistics "gradient", applied unscaled by its no-op updater:
             // (running - batch) (1 - decay), so that running -= it gives decay running + (1 - decay) batch
-            Map<String, INDArray> g = b.layer().conf().getLayer().initializer()
-                    .getGradientsFromFlattened(b.layer().conf(), b.layer().getGradientsViewArray());
-            g.get("mean").assign(b.layer().getParam("mean").reshape(b.mean().shape()).sub(b.mean()).muli(1 - b.decay()));
-            g.get("var").assign(b.layer().getParam("var").reshape(b.var().shape()).sub(b.var()).muli(1 - b.decay()));
+            b.meanGrad().assign(b.runningMean()).subi(b.mean()).muli(1 - b.decay());
+            b.varGrad().assign(b.runningVar()).subi(b.var()).muli(1 - b.decay());
         }
         step.plan().run(step.forwardSteps(), step.plan().size());
         gradient = views;

@@ -65,8 +65,12 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * copied for the others.
  */
 final class TrainingLowering extends GraphLowering {
-    /** A batch-norm layer's batch statistics, written by the forward pass. */
-    record BatchStats(org.deeplearning4j.nn.api.Layer layer, double decay, INDArray mean, INDArray var) {
+    /**
+     * A batch-norm layer's batch statistics ({@code [C]}, written by the forward pass), its running
+     * statistics and their gradient views (all {@code [C]} views of the graph's arrays).
+     */
+    record BatchStats(double decay, INDArray mean, INDArray var, INDArray runningMean, INDArray runningVar,
+                      INDArray meanGrad, INDArray varGrad) {
     }
 
     /** A dropout mask, redrawn before each step: 0, or {@code 1 / retain} with probability {@code retain}. */
@@ -321,7 +325,8 @@ final class TrainingLowering extends GraphLowering {
         long[] cd = {c};
         INDArray mean = Nd4j.create(DataType.FLOAT, c);
         INDArray var = Nd4j.create(DataType.FLOAT, c);
-        stats.add(new BatchStats(layer, b.getDecay(), mean, var));
+        stats.add(new BatchStats(b.getDecay(), mean, var, layer.getParam("mean").reshape(c), layer.getParam("var").reshape(c),
+                gradView(name, "mean").reshape(c), gradView(name, "var").reshape(c)));
         Value scale = plan.bound(vec, cd, layer.getParam("gamma"));
         Value shift = plan.bound(vec, cd, layer.getParam("beta"));
         Value meanV = plan.bound(vec, cd, mean);
