@@ -61,8 +61,9 @@ public final class CompiledGraph extends ComputationGraph {
         CompiledGraph g = new CompiledGraph(net.getConfiguration());
         g.init(net.params().dup(), false);
         ComputationGraphUpdater u = net.getUpdater(false);
-        if (u != null && u.getStateViewArray() != null) {
-            g.getUpdater().getStateViewArray().assign(u.getStateViewArray());
+        INDArray state = g.getUpdater().getStateViewArray(); // null for updaters without state (plain SGD)
+        if (u != null && u.getStateViewArray() != null && state != null) {
+            state.assign(u.getStateViewArray());
         }
         g.setListeners(net.getListeners());
         return g;
