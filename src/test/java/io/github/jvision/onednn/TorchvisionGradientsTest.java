@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jvision.Fixtures;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.weights.LoadReport;
 import io.github.jvision.weights.ModelWeights;
 import io.github.jvision.weights.StateDict;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,9 +31,7 @@ class TorchvisionGradientsTest {
     static final Path DIR = Path.of("target/test-fixtures/gradients");
 
     static Stream<JsonNode> models() throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        new ObjectMapper().readTree(DIR.resolve("manifest.json").toFile()).forEach(out::add);
-        return out.stream();
+        return Fixtures.manifest(DIR);
     }
 
     @ParameterizedTest(name = "{0}")

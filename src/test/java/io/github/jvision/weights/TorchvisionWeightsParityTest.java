@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jvision.Fixtures;
 import io.github.jvision.eval.Logits;
 import io.github.jvision.models.ModelOptions;
 import io.github.jvision.models.Models;
@@ -12,8 +12,6 @@ import io.github.jvision.onednn.CompiledModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -35,9 +33,7 @@ class TorchvisionWeightsParityTest {
     static final double TOLERANCE = 1e-4;
 
     static Stream<JsonNode> models() throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        new ObjectMapper().readTree(DIR.resolve("manifest.json").toFile()).forEach(out::add);
-        return out.stream();
+        return Fixtures.manifest(DIR);
     }
 
     @ParameterizedTest(name = "{0}")
