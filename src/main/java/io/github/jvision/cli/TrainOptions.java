@@ -3,6 +3,7 @@ package io.github.jvision.cli;
 import io.github.jvision.augment.Augmentations;
 import io.github.jvision.data.ImageDataset;
 import io.github.jvision.eval.Metrics;
+import io.github.jvision.spark.SparkFitter;
 import io.github.jvision.train.EpochStats;
 import io.github.jvision.train.TrainConfig;
 import io.github.jvision.train.Trainer;
@@ -69,6 +70,16 @@ final class TrainOptions {
     @Option(names = "--no-progress", description = "No progress bar (one line per epoch).")
     boolean noProgress;
 
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER",
+            description = "Train data-parallel on Apache Spark: local[N], spark://HOST:PORT, yarn, ...; without a "
+                    + "value, the master spark-submit was given. --batch-size is split evenly over the workers.")
+    String spark;
+
+    @Option(names = "--averaging-frequency", defaultValue = "1",
+            description = "With --spark: steps each worker takes between parameter averagings (default: "
+                    + "${DEFAULT-VALUE}, every step: the same schedule as one machine with the whole batch).")
+    int averagingFrequency;
+
     /**
      * @param defaultLr the command's learning rate unless --lr is given
      * @return the training configuration the options give; an invalid one fails here, before any data is read
@@ -113,7 +124,16 @@ final class TrainOptions {
         }
         Trainer.Result result;
         try (Progress progress = new Progress(printer, !noProgress, run.out())) {
-            result = Trainer.train(run, progress);
+            if (spark == null) {
+                result = Trainer.train(run, progress);
+            } else {
+                try (SparkFitter fitter = SparkFitter.start(spark.isEmpty() ? null : spark, "jvision " + run.model(),
+                        averagingFrequency)) {
+                    printer.printf("training on Spark: %d workers of %d images per step, averaging every %d step(s)%n",
+                            fitter.workers(), run.config().batchSize() / fitter.workers(), averagingFrequency);
+                    result = Trainer.train(run, progress, fitter);
+                }
+            }
         }
         printer.printf("%s on %s: test top-1 %.2f%%, top-5 %.2f%%, %d epochs, %.0f s training; wrote %s%n", run.model(),
                 run.train().name(), 100 * result.test().top1(), 100 * result.test().top5(),

@@ -135,7 +135,7 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
 
     private void submit() {
         int b = submitted++;
-        ahead.add(pool.submit(() -> batch(b)));
+        ahead.add(pool.submit(() -> batch(data, o, order, b)));
     }
 
     @Override
@@ -164,7 +164,35 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
         }
     }
 
-    private DataSet batch(int b) {
+    /**
+     * The batches numbered {@code ids} (0-based, as a loader with {@code options} returns them) of
+     * the epoch {@code options} describes, each built on the calling thread when iterated to: a
+     * worker of a data-parallel run builds its share of an epoch this way. {@code options.workers()}
+     * is not used.
+     *
+     * @throws IndexOutOfBoundsException when iterated to an id outside the epoch's batches
+     */
+    public static Iterator<DataSet> select(ImageDataset data, Options options, Iterator<Integer> ids) {
+        int[] order = order(data.size(), options);
+        int batches = (data.size() + options.batchSize() - 1) / options.batchSize();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return ids.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                int b = ids.next();
+                if (b < 0 || b >= batches) {
+                    throw new IndexOutOfBoundsException("batch " + b + " of an epoch of " + batches);
+                }
+                return batch(data, options, order, b);
+            }
+        };
+    }
+
+    private static DataSet batch(ImageDataset data, Options o, int[] order, int b) {
         int from = b * o.batchSize();
         int n = Math.min(o.batchSize(), data.size() - from);
         int c = data.channels();
@@ -175,7 +203,7 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
         float[] y = new float[n * k];
         for (int i = 0; i < n; i++) {
             int index = order[from + i];
-            Image img = o.transform().apply(image(index), new SplittableRandom(mix(o.seed(), o.epoch(), index)));
+            Image img = o.transform().apply(image(data, index), new SplittableRandom(mix(o.seed(), o.epoch(), index)));
             if (x == null) {
                 h = img.height();
                 w = img.width();
@@ -190,7 +218,7 @@ public final class BatchLoader implements Iterator<DataSet>, AutoCloseable {
         return new DataSet(Nd4j.create(x, new long[]{n, c, h, w}, 'c'), Nd4j.create(y, new long[]{n, k}, 'c'));
     }
 
-    private Image image(int index) {
+    private static Image image(ImageDataset data, int index) {
         int size = data.imageSize();
         float[] px = new float[size];
         byte[] src = data.pixels();

@@ -14,7 +14,7 @@ import java.util.List;
  * @param classes  class names, index = label
  */
 public record ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
-                           List<String> classes) {
+                           List<String> classes) implements java.io.Serializable {
     public ImageDataset {
         long expected = (long) labels.length * channels * height * width;
         if (pixels.length != expected) {

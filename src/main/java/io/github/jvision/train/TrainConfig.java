@@ -23,7 +23,7 @@ import java.util.Locale;
  */
 public record TrainConfig(int epochs, int batchSize, double lr, Optimizer optimizer, double momentum,
                           double weightDecay, double labelSmoothing, double warmupEpochs, long seed,
-                          String augment, int workers, double mixup, double cutmix) {
+                          String augment, int workers, double mixup, double cutmix) implements java.io.Serializable {
 
     /** The optimizers. */
     public enum Optimizer {

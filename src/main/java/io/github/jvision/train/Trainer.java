@@ -2,10 +2,6 @@ package io.github.jvision.train;
 
 import io.github.jvision.AtomicFiles;
 import io.github.jvision.Backend;
-import io.github.jvision.augment.Augmentations;
-import io.github.jvision.augment.BatchTransform;
-import io.github.jvision.augment.Transform;
-import io.github.jvision.data.BatchLoader;
 import io.github.jvision.data.ImageDataset;
 import io.github.jvision.eval.Evaluator;
 import io.github.jvision.eval.Metrics;
@@ -17,9 +13,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -35,7 +28,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +36,9 @@ import java.util.Map;
  * The training loop: mini-batch steps, evaluation on the test split after every epoch, a
  * training log ({@code log.jsonl}, one JSON object per epoch), an atomic checkpoint
  * ({@code checkpoint.zip}) after every epoch, and {@code metrics.json} at the end. A run
- * resumes from its checkpoint; a loss that becomes NaN or infinite stops it. Steps run compiled
- * ({@link CompiledGraph}) where they can, through DL4J otherwise (frozen layers).
+ * resumes from its checkpoint; a loss that becomes NaN or infinite stops it. The steps run on
+ * this machine, compiled ({@link CompiledGraph}) where they can and through DL4J otherwise
+ * (frozen layers), or elsewhere as an {@link EpochFitter} runs them (data-parallel on Spark).
  */
 public final class Trainer {
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
@@ -184,7 +177,15 @@ public final class Trainer {
      * @throws IllegalArgumentException   if the checkpoint holds another model
      */
     public static Result train(Run run, Listener listener) throws IOException {
-        State s = start(run);
+        return train(run, listener, EpochFitter.local());
+    }
+
+    /**
+     * As {@link #train(Run, Listener)}, with each epoch's steps run by {@code fitter}; evaluation,
+     * log, checkpoints and resumption are the same whatever runs the steps.
+     */
+    public static Result train(Run run, Listener listener, EpochFitter fitter) throws IOException {
+        State s = start(run, fitter);
         if (!s.history.isEmpty()) {
             listener.resumed(s.history.size());
         }
@@ -193,10 +194,11 @@ public final class Trainer {
             if (s.fineTune != null && s.fineTune.unfreezeAfter() > 0 && epoch >= s.fineTune.unfreezeAfter()
                     && FineTune.hasFrozen(s.net)) {
                 log.info("unfreezing all layers after epoch {}", epoch);
-                s.net = CompiledGraph.forTraining(FineTune.unfreeze(s.net));
+                s.net = fitter.prepare(FineTune.unfreeze(s.net));
                 listener.unfrozen(epoch + 1);
             }
-            EpochStats stats = trainEpoch(run, s, epoch, listener);
+            EpochStats stats = trainEpoch(new Epoch(run.train(), s.config, run.mean(), run.std(), epoch), s.net, fitter,
+                    listener);
             test = Evaluator.evaluate(s.net, s.options, run.test(), run.mean(), run.std(), EVAL_BATCH);
             stats = new EpochStats(stats.epoch(), stats.trainLoss(), test.loss(), test.top1(), test.top5(), stats.lr(),
                     stats.trainSeconds(), stats.imagesPerSec());
@@ -230,11 +232,11 @@ public final class Trainer {
     }
 
     private static int steps(ImageDataset train, TrainConfig c) {
-        return (train.size() + c.batchSize() - 1) / c.batchSize();
+        return Epoch.steps(train.size(), c.batchSize());
     }
 
     /** A fresh network, or the one in {@code out/checkpoint.zip} when resuming. */
-    private static State start(Run run) throws IOException {
+    private static State start(Run run, EpochFitter fitter) throws IOException {
         State s = new State();
         ImageDataset train = run.train();
         s.options = new ModelOptions(train.classes().size(), train.channels(), train.height(), train.width(),
@@ -287,61 +289,35 @@ public final class Trainer {
         } else {
             s.net = newNetwork(run.model(), s.options, s.config, steps(train, s.config));
         }
-        s.net = CompiledGraph.forTraining(s.net);
+        s.net = fitter.prepare(s.net);
         return s;
     }
 
     /** One pass over the training set; test metrics are filled in by the caller. */
-    private static EpochStats trainEpoch(Run run, State s, int epoch, Listener listener) {
-        TrainConfig c = s.config;
-        ImageDataset train = run.train();
-        int steps = steps(train, c);
-        listener.epochStart(epoch + 1, c.epochs(), steps);
-        Transform transform = Augmentations.parse(c.augment(), train.height(), train.width());
-        var batching = new BatchLoader.Options(c.batchSize(), true, c.seed(), epoch, transform,
-                c.labelSmoothing(), run.mean(), run.std(), c.workers(), false,
-                BatchTransform.of(c.mixup(), c.cutmix()));
-        double lossSum = 0;
+    private static EpochStats trainEpoch(Epoch epoch, ComputationGraph net, EpochFitter fitter, Listener listener) {
+        listener.epochStart(epoch.index() + 1, epoch.config().epochs(), epoch.steps());
         long start = System.nanoTime();
-        try (BatchLoader batches = new BatchLoader(train, batching)) {
-            for (int step = 0; batches.hasNext(); step++) {
-                // DL4J's score adds the L2 / weight-decay term of the parameters it was computed with
-                // (those before the step); report the cross-entropy alone
-                double regularization = s.net.calcRegularizationScore(true);
-                fit(s.net, batches.next());
-                double loss = s.net.score() - regularization;
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (epoch + 1)
-                            + ", step " + (step + 1) + "; lower the learning rate (--lr " + c.lr() + ")");
-                }
-                lossSum += loss;
-                double seconds = (System.nanoTime() - start) / 1e9;
-                listener.step(step + 1, loss, Math.min((step + 1) * c.batchSize(), train.size()) / seconds);
-            }
-        }
+        double loss = fitter.fit(net, epoch, listener);
         double seconds = (System.nanoTime() - start) / 1e9;
-        s.net.incrementEpochCount();
+        checkFinite(loss, epoch, "the epoch's mean");
+        net.incrementEpochCount();
         // the classifier's rate (the backbone's may be scaled, or frozen)
-        String head = s.net.getConfiguration().getNetworkOutputs().get(0);
-        double lr = s.net.getLayer(head).conf().getLayer() instanceof BaseLayer b
-                ? b.getIUpdater().getLearningRate(s.net.getIterationCount() - 1, epoch) : Double.NaN;
-        return new EpochStats(epoch + 1, lossSum / steps, Double.NaN, Double.NaN, Double.NaN, lr, seconds,
-                train.size() / seconds);
+        String head = net.getConfiguration().getNetworkOutputs().get(0);
+        double lr = net.getLayer(head).conf().getLayer() instanceof BaseLayer b
+                ? b.getIUpdater().getLearningRate(net.getIterationCount() - 1, epoch.index()) : Double.NaN;
+        return new EpochStats(epoch.index() + 1, loss, Double.NaN, Double.NaN, Double.NaN, lr, seconds,
+                epoch.train().size() / seconds);
     }
 
     /**
-     * One step. A graph with auxiliary classifiers (GoogLeNet, Inception v3 with aux logits) has
-     * one output per classifier; each trains on the batch's labels, its loss weighted as built.
+     * @param where the step (or "the epoch's mean") the loss is of, for the message
+     * @throws TrainingDivergedException if {@code loss} is NaN or infinite
      */
-    private static void fit(ComputationGraph net, DataSet batch) {
-        int outputs = net.getNumOutputArrays();
-        if (outputs == 1) {
-            net.fit(batch);
-            return;
+    static void checkFinite(double loss, Epoch epoch, String where) {
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (epoch.index() + 1)
+                    + ", " + where + "; lower the learning rate (--lr " + epoch.config().lr() + ")");
         }
-        INDArray[] labels = new INDArray[outputs];
-        Arrays.fill(labels, batch.getLabels());
-        net.fit(new MultiDataSet(new INDArray[]{batch.getFeatures()}, labels));
     }
 
     private static void writeLog(Path out, List<EpochStats> history) throws IOException {

@@ -134,6 +134,20 @@ class MainTest {
         assertUsageError(run("predict", "--checkpoint", junk.toString(), "x.png"), "not a readable jvision checkpoint");
     }
 
+    /** {@code train --spark}: a master Spark cannot use, a batch the workers cannot share, a zero averaging frequency. */
+    @Test
+    void sparkOptionsAreCheckedWithOneLine() {
+        String out = tmp.resolve("spark").toString();
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--limit", "64", "--no-progress",
+                "--spark", "nonsense://host", "--out", out), "Spark did not start with master 'nonsense://host'");
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--limit", "64", "--no-progress",
+                "--batch-size", "63", "--spark", "local[2]", "--out", out),
+                "the batch size (63) must be a multiple of the 2 Spark workers");
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--limit", "64", "--no-progress",
+                "--spark", "local[1]", "--averaging-frequency", "0", "--out", out),
+                "the averaging frequency must be at least 1 step; got 0");
+    }
+
     @Test
     @org.junit.jupiter.api.Tag("slow")
     void trainEvalPredictEndToEnd() throws Exception {

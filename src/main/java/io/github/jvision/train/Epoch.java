@@ -1,0 +1,40 @@
+package io.github.jvision.train;
+
+import io.github.jvision.augment.Augmentations;
+import io.github.jvision.augment.BatchTransform;
+import io.github.jvision.data.BatchLoader;
+import io.github.jvision.data.ImageDataset;
+
+/**
+ * One epoch of a run: the data its steps train on and how their batches are drawn.
+ *
+ * @param train  training split
+ * @param config the run's training configuration
+ * @param mean   per-channel normalisation mean
+ * @param std    per-channel normalisation standard deviation
+ * @param index  0-based epoch number (mixed into the shuffle and augmentation seeds)
+ */
+public record Epoch(ImageDataset train, TrainConfig config, float[] mean, float[] std, int index) {
+
+    /** Steps of {@code config.batchSize()} images; the last one may be smaller. */
+    public int steps() {
+        return steps(train.size(), config.batchSize());
+    }
+
+    static int steps(int images, int batchSize) {
+        return (images + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * The batches of this epoch: the order shuffled by (seed, epoch), the per-image augmentation
+     * of {@code config.augment()}, label smoothing, normalisation, then MixUp / CutMix per batch.
+     *
+     * @param batchSize images per batch: the run's batch size, or a worker's share of it
+     * @param workers   threads preparing batches
+     */
+    public BatchLoader.Options batching(int batchSize, int workers) {
+        return new BatchLoader.Options(batchSize, true, config.seed(), index,
+                Augmentations.parse(config.augment(), train.height(), train.width()), config.labelSmoothing(), mean,
+                std, workers, false, BatchTransform.of(config.mixup(), config.cutmix()));
+    }
+}

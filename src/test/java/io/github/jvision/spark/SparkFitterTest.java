@@ -1,0 +1,69 @@
+package io.github.jvision.spark;
+
+import io.github.jvision.data.FashionMnist;
+import io.github.jvision.data.ImageDataset;
+import io.github.jvision.eval.Evaluator;
+import io.github.jvision.train.Checkpoint;
+import io.github.jvision.train.TrainConfig;
+import io.github.jvision.train.Trainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Data-parallel training on Spark in local mode, on real Fashion-MNIST images, against a single-machine run. */
+@Tag("slow")
+class SparkFitterTest {
+    static final float[] MEAN = {(float) FashionMnist.MEAN};
+    static final float[] STD = {(float) FashionMnist.STD};
+    static ImageDataset train;
+    static ImageDataset test;
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void load() throws Exception {
+        var splits = FashionMnist.load(FashionMnist.Locator.standard(null));
+        train = splits.train().head(12288);
+        test = splits.test().head(5000);
+    }
+
+    /**
+     * The issue's acceptance test. In this setting single-machine runs of three seeds reached 86.7%,
+     * 87.0% and 87.3%: the 1.5-point bound is about twice their spread. (With 4,096 images at batch
+     * 64 and lr 0.1 the seeds spread over 2.3 points, too wide to compare with.)
+     */
+    @Test
+    void sparkRunMatchesTheSingleMachineRunAndItsCheckpointLoadsInAPlainRun() throws Exception {
+        var config = new TrainConfig(3, 128, 0.05, TrainConfig.Optimizer.SGD, 0.9, 5e-4, 0, 0.1, 1, "none", 1);
+        long t0 = System.nanoTime();
+        var single = Trainer.train(new Trainer.Run("resnet20", train, test, MEAN, STD, config, out.resolve("single"),
+                false), new Trainer.Listener() {
+        });
+        long t1 = System.nanoTime();
+        Trainer.Result spark;
+        try (SparkFitter fitter = SparkFitter.start("local[2]", "SparkFitterTest", 1)) {
+            assertEquals(2, fitter.workers());
+            spark = Trainer.train(new Trainer.Run("resnet20", train, test, MEAN, STD, config, out.resolve("spark"),
+                    false), new Trainer.Listener() {
+            }, fitter);
+        }
+        long t2 = System.nanoTime();
+        System.out.printf("test top-1: single machine %.4f (%.0f s), Spark local[2] %.4f (%.0f s)%n",
+                single.test().top1(), (t1 - t0) / 1e9, spark.test().top1(), (t2 - t1) / 1e9);
+        assertEquals(single.test().top1(), spark.test().top1(), 0.015, "within 1.5 points at equal epochs");
+        var history = spark.checkpoint().meta().history();
+        assertEquals(3, history.size());
+        assertTrue(history.get(2).trainLoss() < history.get(0).trainLoss(), history.toString());
+
+        Checkpoint loaded = Checkpoint.load(out.resolve("spark").resolve(Trainer.CHECKPOINT));
+        assertEquals(3, loaded.meta().epochs());
+        var again = Evaluator.evaluate(loaded.net(), loaded.meta().options(), test, MEAN, STD, 256);
+        assertEquals(spark.test().top1(), again.top1(), 1e-12);
+    }
+}
