@@ -92,7 +92,23 @@ final class TrainOptions {
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be at least 1; got " + limit);
         }
+        if (spark == null && averagingFrequency != 1) {
+            throw new IllegalArgumentException("--averaging-frequency is for data-parallel training; give --spark too");
+        }
+        if (spark != null && !sparkPresent()) {
+            throw new IllegalArgumentException("--spark needs Spark 3.5 (Scala 2.12) on the class path: run ./jvision, "
+                    + "or the shaded jar through spark-submit");
+        }
         return config;
+    }
+
+    private static boolean sparkPresent() {
+        try {
+            Class.forName("org.apache.spark.SparkConf", false, TrainOptions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** @return the output directory: --out, or runs/NAME */
@@ -129,6 +145,7 @@ final class TrainOptions {
             } else {
                 try (SparkFitter fitter = SparkFitter.start(spark.isEmpty() ? null : spark, "jvision " + run.model(),
                         averagingFrequency)) {
+                    fitter.check(run.config());
                     printer.printf("training on Spark: %d workers of %d images per step, averaging every %d step(s)%n",
                             fitter.workers(), run.config().batchSize() / fitter.workers(), averagingFrequency);
                     result = Trainer.train(run, progress, fitter);

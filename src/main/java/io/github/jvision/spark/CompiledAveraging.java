@@ -1,9 +1,8 @@
 package io.github.jvision.spark;
 
 import io.github.jvision.onednn.CompiledGraph;
-import io.github.jvision.onednn.CompiledModel;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -17,44 +16,70 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
- * DL4J's parameter averaging, with the workers' steps compiled ({@link CompiledGraph}) where
- * compiled training runs. A worker's compiled network outlives the averaging round: it goes back
- * to a pool of its executor and the next round's worker loads the averaged parameters, updater
- * state and counts into it, so the oneDNN programs are built once per executor thread rather
- * than once per round. Elsewhere (no oneDNN, a layer without a compiled step) the workers run
- * DL4J's step, as DL4J's own master does.
+ * DL4J's parameter averaging, one round at a time as {@link SparkFitter} forms them, with the
+ * workers' steps compiled ({@link CompiledGraph}) where compiled training runs. A worker's
+ * compiled network outlives the round: it goes back to a pool of its executor JVM and a later
+ * round's worker loads the averaged parameters, updater state and counts into it, so the oneDNN
+ * programs are built once per concurrently running task rather than once per round. Elsewhere
+ * (no oneDNN, a layer without a compiled step, e.g. a frozen one) the workers run DL4J's step, as
+ * DL4J's own master does.
  */
 final class CompiledAveraging extends ParameterAveragingTrainingMaster {
+
+    /** DL4J's default: a tree of depth 2 sums the workers' parameters. */
+    private static final int AGGREGATION_DEPTH = 2;
+    /** The round's state as broadcast to its workers, freed when the round ends. */
+    private transient Broadcast<NetBroadcastTuple> broadcast;
 
     /**
      * @param workers            Spark task slots
      * @param batchSize          images per worker step
      * @param averagingFrequency worker steps between averagings
-     * @param seed               seeds Spark's random split of the batches into rounds
      * @param hook               runs around every worker step
      */
-    CompiledAveraging(int workers, int batchSize, int averagingFrequency, long seed, TrainingHook hook) {
+    CompiledAveraging(int workers, int batchSize, int averagingFrequency, TrainingHook hook) {
         super(true, // average the updater state (momentum) too, not only the parameters
-                workers, batchSize, batchSize, averagingFrequency, 2, 0, Repartition.Always,
-                RepartitionStrategy.Balanced, StorageLevel.MEMORY_ONLY_SER(), false);
+                workers, batchSize, batchSize, averagingFrequency, AGGREGATION_DEPTH,
+                0, // no prefetching: the batches are built where they are trained on
+                Repartition.Never, // a round's batches come partitioned, one partition per worker
+                RepartitionStrategy.Balanced, null /* nothing cached: a round is used once */, false);
         this.rddTrainingApproach = RDDTrainingApproach.Direct; // no export of the batches to disk
-        this.rng = new Random(seed);
         addHook(hook);
+    }
+
+    /**
+     * One averaging round: each partition of {@code batches} is one worker's steps (in order),
+     * from {@code net}'s current state; then {@code net} holds the average of the workers'
+     * parameters and updater states, and its iteration count has advanced by the averaging
+     * frequency.
+     *
+     * @param round  1-based, for the log
+     * @param rounds rounds in the epoch, for the log
+     */
+    void round(SparkComputationGraph net, JavaRDD<MultiDataSet> batches, int round, int rounds) {
+        try {
+            doIteration(net, batches, round, rounds);
+        } finally {
+            if (broadcast != null) {
+                broadcast.destroy();
+                broadcast = null;
+            }
+        }
     }
 
     @Override
     public ParameterAveragingTrainingWorker getWorkerInstance(SparkComputationGraph graph) {
         ComputationGraph net = graph.getNetwork();
-        Broadcast<NetBroadcastTuple> broadcast = graph.getSparkContext().broadcast(new NetBroadcastTuple(
+        broadcast = graph.getSparkContext().broadcast(new NetBroadcastTuple(
                 net.getConfiguration(), net.params(), net.getUpdater().getStateViewArray()));
         var configuration = new WorkerConfiguration(true, rddDataSetNumExamples, batchSizePerWorker,
                 averagingFrequency, prefetchNumBatches, collectTrainingStats);
@@ -78,8 +103,7 @@ final class CompiledAveraging extends ParameterAveragingTrainingMaster {
             ComputationGraphConfiguration conf = tuple.getGraphConfiguration();
             CompiledGraph pooled = take(architecture(conf));
             if (pooled == null) {
-                ComputationGraph net = super.getInitialModelGraph();
-                return CompiledModel.available() ? CompiledGraph.forTraining(net) : net;
+                return CompiledGraph.forTraining(super.getInitialModelGraph());
             }
             pooled.setParams(tuple.getParameters());
             if (tuple.getUpdaterState() != null) {

@@ -4,6 +4,7 @@ import io.github.jvision.Backend;
 import io.github.jvision.data.ImageDataset;
 import io.github.jvision.train.Epoch;
 import io.github.jvision.train.EpochFitter;
+import io.github.jvision.train.TrainConfig;
 import io.github.jvision.train.Trainer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -20,18 +21,23 @@ import java.util.stream.IntStream;
 
 /**
  * Runs each epoch's steps data-parallel on Spark with DL4J's parameter averaging (Zinkevich et
- * al. 2010, "Parallelized Stochastic Gradient Descent"): every worker (a Spark task slot) takes
- * {@code averagingFrequency} steps of {@code batchSize / workers} images from the current
- * parameters, then the driver averages the workers' parameters and updater states (momentum)
- * and starts the next round. The workers' steps run compiled where they can
- * ({@link io.github.jvision.onednn.CompiledGraph}), as on one machine. With averaging after every step, a round is one step of the
- * run's batch size whose gradient is the mean of the workers' (batch-norm statistics are the
- * workers' own, as in PyTorch's DistributedDataParallel without SyncBatchNorm), so the
- * learning-rate schedule, counted in steps of {@code batchSize}, is the single-machine run's.
+ * al. 2010, "Parallelized Stochastic Gradient Descent"): in each round every worker (a Spark task
+ * slot) takes {@code averagingFrequency} steps of {@code batchSize / workers} images from the
+ * driver's state, then the driver averages the workers' parameters (batch-norm running
+ * statistics included) and updater states and starts the next round. The workers' steps run
+ * compiled where they can ({@link io.github.jvision.onednn.CompiledGraph}), as on one machine.
+ *
+ * <p>With averaging after every step and SGD, a round equals one step of the whole batch: the
+ * update is linear in the gradient, so the average of the workers' updates from one state is the
+ * update with the mean of their gradients. Batch-norm statistics are the workers' own (as in
+ * PyTorch's DistributedDataParallel without SyncBatchNorm). The learning-rate schedule advances by
+ * {@code epoch.steps()} per epoch, as on one machine. (AdamW's update is not linear in the
+ * gradient: there averaging is an approximation even at frequency 1.)
  *
  * <p>The training split is broadcast to the executors once; each builds its batches itself, with
- * the order and augmentation the single-machine run draws ((seed, epoch, index); {@link Epoch}).
- * Evaluation, logs and checkpoints stay on the driver ({@link Trainer}).
+ * the order and augmentation the single-machine run draws ((seed, epoch, index); {@link Epoch}),
+ * except that MixUp / CutMix mix within a worker's batch. Evaluation, logs and checkpoints stay on
+ * the driver ({@link Trainer}).
  */
 public final class SparkFitter implements EpochFitter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SparkFitter.class);
@@ -73,8 +79,8 @@ public final class SparkFitter implements EpochFitter, AutoCloseable {
      * @param appName            the application's name in Spark's UI
      * @param averagingFrequency steps each worker takes between averagings
      * @throws IllegalArgumentException if no master is given or configured, Spark does not start
-     *                                  with it (the message says why), or {@code averagingFrequency < 1}
-     * @throws IllegalStateException    on Java 17+ without the {@code --add-opens} flags Spark needs
+     *                                  with it (the message says why), {@code averagingFrequency < 1},
+     *                                  or on Java 17+ without the {@code --add-opens} flags Spark needs
      */
     public static SparkFitter start(String master, String appName, int averagingFrequency) {
         checkFrequency(averagingFrequency);
@@ -91,13 +97,16 @@ public final class SparkFitter implements EpochFitter, AutoCloseable {
         }
         // executors on other machines load ND4J before any jvision code runs: select the oneDNN build
         // (the one the library ships; Backend.init() does the same in this JVM)
-        conf.setIfMissing("spark.executor.extraJavaOptions", "-D" + Backend.PLATFORM_EXTENSION + "=-onednn -D"
-                + Backend.HELPERS_DISABLE + "=false");
+        String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+        if (!executorOptions.contains(Backend.PLATFORM_EXTENSION)) {
+            conf.set("spark.executor.extraJavaOptions", (executorOptions + " -D" + Backend.PLATFORM_EXTENSION
+                    + "=-onednn -D" + Backend.HELPERS_DISABLE + "=false").strip());
+        }
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);
         } catch (IllegalAccessError | java.lang.reflect.InaccessibleObjectException e) {
-            throw new IllegalStateException("Spark needs the JVM flags " + ADD_OPENS + " on Java 17 and later "
+            throw new IllegalArgumentException("Spark needs the JVM flags " + ADD_OPENS + " on Java 17 and later "
                     + "(spark-submit and the jvision launcher add them): " + e.getMessage(), e);
         } catch (Exception e) { // SparkException, which Scala throws undeclared
             throw new IllegalArgumentException("Spark did not start with master '" + conf.get("spark.master") + "': "
@@ -119,7 +128,11 @@ public final class SparkFitter implements EpochFitter, AutoCloseable {
         return averagingFrequency;
     }
 
-    /** Spark's task slots, each a worker of the averaging ({@code defaultParallelism}). */
+    /**
+     * Spark's task slots, each a worker of the averaging: {@code spark.default.parallelism} if set
+     * (on a cluster, set it to executors x cores: executors that register after the application
+     * starts are not counted otherwise), else the cores Spark has.
+     */
     public int workers() {
         return workers;
     }
@@ -134,31 +147,58 @@ public final class SparkFitter implements EpochFitter, AutoCloseable {
      * @throws IllegalArgumentException if the batch size is not a multiple of {@link #workers()}
      */
     @Override
-    public double fit(ComputationGraph net, Epoch epoch, Trainer.Listener listener) {
-        int batchSize = epoch.config().batchSize();
-        if (batchSize % workers != 0) {
-            throw new IllegalArgumentException("the batch size (" + batchSize + ") must be a multiple of the "
+    public void check(TrainConfig config) {
+        if (config.batchSize() % workers != 0) {
+            throw new IllegalArgumentException("the batch size (" + config.batchSize() + ") must be a multiple of the "
                     + workers + " Spark workers, each of which takes an equal share of a step's batch");
         }
-        int perWorker = batchSize / workers;
-        int batches = (epoch.train().size() + perWorker - 1) / perWorker;
-        List<Integer> ids = IntStream.range(0, batches).boxed().toList();
-        JavaRDD<MultiDataSet> data = sc.parallelize(ids, workers).mapPartitions(new EpochBatches(
-                broadcast(epoch.train()), epoch.config(), epoch.mean(), epoch.std(), epoch.index(), perWorker,
-                net.getNumOutputArrays()));
+    }
+
+    /**
+     * Trains in rounds of {@link #workers()} x {@code averagingFrequency} worker batches of
+     * {@code batchSize / workers} images, taken in the epoch's order (shuffled by (seed, epoch)):
+     * each worker gets {@code averagingFrequency} consecutive ones; the last round may be smaller.
+     *
+     * @throws IllegalArgumentException  if the batch size is not a multiple of {@link #workers()}
+     * @throws TrainingDivergedException if a round's loss is NaN or infinite
+     * @throws IllegalStateException     if a Spark job fails (the message gives Spark's reason)
+     */
+    @Override
+    public double fit(ComputationGraph net, Epoch epoch, Trainer.Listener listener) {
+        check(epoch.config());
+        int perWorker = epoch.config().batchSize() / workers;
+        int images = epoch.train().size();
+        int batches = (images + perWorker - 1) / perWorker;
+        int perRound = workers * averagingFrequency;
+        int rounds = (batches + perRound - 1) / perRound;
+        var build = new EpochBatches(broadcast(epoch.train()), epoch.config(), epoch.mean(), epoch.std(), epoch.index(),
+                perWorker, net.getNumOutputArrays());
         WorkerHook hook = new WorkerHook(threadsPerWorker, sc.sc().doubleAccumulator("loss"),
                 sc.sc().longAccumulator("steps"));
-        var master = new CompiledAveraging(workers, perWorker, averagingFrequency,
-                epoch.config().seed() * 31 + epoch.index(), hook);
+        var master = new CompiledAveraging(workers, perWorker, averagingFrequency, hook);
+        var spark = new SparkComputationGraph(sc, net, master);
+        int iterations = net.getIterationCount();
         long start = System.nanoTime();
-        new SparkComputationGraph(sc, net, master).fitMultiDataSet(data);
-        data.unpersist(false);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double loss = hook.meanLoss();
-        log.debug("epoch {}: {} worker steps of {} images on {} workers, {} s", epoch.index() + 1, hook.steps(),
-                perWorker, workers, seconds);
-        listener.step(epoch.steps(), loss, epoch.train().size() / seconds);
-        return loss;
+        for (int r = 0; r < rounds; r++) {
+            List<Integer> ids = IntStream.range(r * perRound, Math.min(batches, (r + 1) * perRound)).boxed().toList();
+            int parts = (ids.size() + averagingFrequency - 1) / averagingFrequency; // a worker's steps each
+            JavaRDD<MultiDataSet> data = sc.parallelize(ids, parts).mapPartitions(build);
+            try {
+                master.round(spark, data, r + 1, rounds);
+            } catch (Exception e) { // SparkException, which Scala throws undeclared
+                throw new IllegalStateException("Spark training failed at epoch " + (epoch.index() + 1) + ", round "
+                        + (r + 1) + " of " + rounds + ": " + e.getMessage(), e);
+            }
+            epoch.checkFinite(hook.meanLoss(), "averaging round " + (r + 1));
+            int done = Math.min(images, (r + 1) * perRound * perWorker);
+            listener.step(Math.min(epoch.steps(), (r + 1) * averagingFrequency), hook.meanLoss(),
+                    done / ((System.nanoTime() - start) / 1e9));
+        }
+        // each round advanced the count by the averaging frequency; a short last round takes fewer steps
+        net.getConfiguration().setIterationCount(iterations + epoch.steps());
+        log.debug("epoch {}: {} worker steps of {} images in {} rounds on {} workers, {} s", epoch.index() + 1,
+                hook.steps(), perWorker, rounds, workers, (System.nanoTime() - start) / 1e9);
+        return hook.meanLoss();
     }
 
     /** The training split on the executors, broadcast once per run. */

@@ -21,6 +21,17 @@ public record Epoch(ImageDataset train, TrainConfig config, float[] mean, float[
         return steps(train.size(), config.batchSize());
     }
 
+    /**
+     * @param where the step, round or mean the loss is of, for the message
+     * @throws TrainingDivergedException if {@code loss} is NaN or infinite
+     */
+    public void checkFinite(double loss, String where) {
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (index + 1) + ", "
+                    + where + "; lower the learning rate (--lr " + config.lr() + ")");
+        }
+    }
+
     static int steps(int images, int batchSize) {
         return (images + batchSize - 1) / batchSize;
     }

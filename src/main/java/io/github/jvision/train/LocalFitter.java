@@ -34,7 +34,7 @@ final class LocalFitter implements EpochFitter {
                 double regularization = net.calcRegularizationScore(true);
                 fit(net, batches.next());
                 double loss = net.score() - regularization;
-                Trainer.checkFinite(loss, epoch, "step " + (step + 1));
+                epoch.checkFinite(loss, "step " + (step + 1));
                 lossSum += loss;
                 double seconds = (System.nanoTime() - start) / 1e9;
                 listener.step(step + 1, loss, Math.min((step + 1) * c.batchSize(), images) / seconds);

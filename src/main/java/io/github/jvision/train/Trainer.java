@@ -289,6 +289,7 @@ public final class Trainer {
         } else {
             s.net = newNetwork(run.model(), s.options, s.config, steps(train, s.config));
         }
+        fitter.check(s.config);
         s.net = fitter.prepare(s.net);
         return s;
     }
@@ -299,7 +300,7 @@ public final class Trainer {
         long start = System.nanoTime();
         double loss = fitter.fit(net, epoch, listener);
         double seconds = (System.nanoTime() - start) / 1e9;
-        checkFinite(loss, epoch, "the epoch's mean");
+        epoch.checkFinite(loss, "the epoch's mean");
         net.incrementEpochCount();
         // the classifier's rate (the backbone's may be scaled, or frozen)
         String head = net.getConfiguration().getNetworkOutputs().get(0);
@@ -307,17 +308,6 @@ public final class Trainer {
                 ? b.getIUpdater().getLearningRate(net.getIterationCount() - 1, epoch.index()) : Double.NaN;
         return new EpochStats(epoch.index() + 1, loss, Double.NaN, Double.NaN, Double.NaN, lr, seconds,
                 epoch.train().size() / seconds);
-    }
-
-    /**
-     * @param where the step (or "the epoch's mean") the loss is of, for the message
-     * @throws TrainingDivergedException if {@code loss} is NaN or infinite
-     */
-    static void checkFinite(double loss, Epoch epoch, String where) {
-        if (!Double.isFinite(loss)) {
-            throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (epoch.index() + 1)
-                    + ", " + where + "; lower the learning rate (--lr " + epoch.config().lr() + ")");
-        }
     }
 
     private static void writeLog(Path out, List<EpochStats> history) throws IOException {

@@ -146,6 +146,8 @@ class MainTest {
         assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--limit", "64", "--no-progress",
                 "--spark", "local[1]", "--averaging-frequency", "0", "--out", out),
                 "the averaging frequency must be at least 1 step; got 0");
+        assertUsageError(run("train", "--model", "resnet20", "--epochs", "1", "--averaging-frequency", "4"),
+                "--averaging-frequency is for data-parallel training; give --spark too");
     }
 
     @Test
