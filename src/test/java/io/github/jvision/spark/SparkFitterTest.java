@@ -3,7 +3,9 @@ package io.github.jvision.spark;
 import io.github.jvision.data.FashionMnist;
 import io.github.jvision.data.ImageDataset;
 import io.github.jvision.eval.Evaluator;
+import io.github.jvision.eval.Metrics;
 import io.github.jvision.train.Checkpoint;
+import io.github.jvision.train.EpochStats;
 import io.github.jvision.train.TrainConfig;
 import io.github.jvision.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -37,26 +41,46 @@ class SparkFitterTest {
      * Rounds of two workers taking two steps each, over 200 images in batches of 32 (16 per
      * worker): 7 steps per epoch by hand (ceil(200 / 32)), in 4 rounds (13 worker batches, the
      * last of 8 images). The learning-rate schedule counts 7 per epoch, and the epoch count is
-     * the epochs trained, as on one machine.
+     * the epochs trained, as on one machine. A run interrupted after its first epoch and resumed
+     * on Spark ends where the uninterrupted one ends.
      */
     @Test
-    void roundsKeepTheSingleMachineStepAndEpochCounts() throws Exception {
+    void roundsKeepTheSingleMachineCountsAndAnInterruptedRunResumes() throws Exception {
         var config = new TrainConfig(2, 32, 0.05, TrainConfig.Optimizer.SGD, 0.9, 5e-4, 0, 0.1, 1, "flip", 1);
-        var steps = new java.util.ArrayList<Integer>();
-        Trainer.Result r;
+        ImageDataset small = train.head(200);
+        ImageDataset few = test.head(100);
+        var steps = new ArrayList<Integer>();
+        var crash = new RuntimeException("simulated crash");
+        Trainer.Result straight;
+        Trainer.Result resumed;
         try (SparkFitter fitter = SparkFitter.start("local[2]", "SparkFitterTest", 2)) {
-            r = Trainer.train(new Trainer.Run("resnet20", train.head(200), test.head(100), MEAN, STD, config,
-                    out.resolve("counts"), false), new Trainer.Listener() {
-                @Override
-                public void step(int step, double loss, double imagesPerSec) {
-                    steps.add(step);
-                }
-            }, fitter);
+            straight = Trainer.train(new Trainer.Run("resnet20", small, few, MEAN, STD, config, out.resolve("a"), false),
+                    new Trainer.Listener() {
+                        @Override
+                        public void step(int step, double loss, double imagesPerSec) {
+                            steps.add(step);
+                        }
+                    }, fitter);
+            Path b = out.resolve("b");
+            assertSame(crash, assertThrows(RuntimeException.class, () -> Trainer.train(
+                    new Trainer.Run("resnet20", small, few, MEAN, STD, config, b, false), new Trainer.Listener() {
+                        @Override
+                        public void epochEnd(EpochStats s, Metrics.Report t, List<EpochStats> h) {
+                            throw crash;
+                        }
+                    }, fitter)));
+            resumed = Trainer.train(new Trainer.Run("resnet20", small, few, MEAN, STD, config, b, true),
+                    new Trainer.Listener() {
+                    }, fitter);
         }
-        assertEquals(2 * 7, r.checkpoint().net().getIterationCount());
-        assertEquals(2, r.checkpoint().net().getEpochCount());
-        assertEquals(java.util.List.of(2, 4, 6, 7, 2, 4, 6, 7), steps, "progress after each round");
-        assertTrue(Double.isFinite(r.checkpoint().meta().history().get(1).trainLoss()));
+        assertEquals(2 * 7, straight.checkpoint().net().getIterationCount());
+        assertEquals(2, straight.checkpoint().net().getEpochCount());
+        assertEquals(List.of(2, 4, 6, 7, 2, 4, 6, 7), steps, "progress after each round");
+        assertEquals(2 * 7, resumed.checkpoint().net().getIterationCount());
+        assertEquals(2, resumed.checkpoint().meta().history().size());
+        double diff = straight.checkpoint().net().params().sub(resumed.checkpoint().net().params()).amaxNumber()
+                .doubleValue();
+        assertTrue(diff < 1e-5, "parameters after resume differ by " + diff);
     }
 
     /**
