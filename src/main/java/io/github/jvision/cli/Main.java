@@ -34,6 +34,10 @@ public final class Main implements Runnable {
         setDefault("java.awt.headless", "true");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+        // Spark's and Hadoop's warnings about this machine (loopback hostname, no native Hadoop) are
+        // noise for train --spark; their errors still show
+        setDefault("org.slf4j.simpleLogger.log.org.apache.spark", "error");
+        setDefault("org.slf4j.simpleLogger.log.org.apache.hadoop", "error");
         Backend.init();
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
