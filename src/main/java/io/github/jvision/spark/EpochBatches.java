@@ -6,11 +6,9 @@ import io.github.jvision.train.Epoch;
 import io.github.jvision.train.TrainConfig;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
-import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -34,10 +32,7 @@ record EpochBatches(Broadcast<ImageDataset> train, TrainConfig config, float[] m
 
             @Override
             public MultiDataSet next() {
-                DataSet d = batches.next();
-                INDArray[] labels = new INDArray[outputs];
-                Arrays.fill(labels, d.getLabels());
-                return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{d.getFeatures()}, labels);
+                return Epoch.labelsPerOutput(batches.next(), outputs);
             }
         };
     }

@@ -4,6 +4,11 @@ import io.github.jvision.augment.Augmentations;
 import io.github.jvision.augment.BatchTransform;
 import io.github.jvision.data.BatchLoader;
 import io.github.jvision.data.ImageDataset;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
+
+import java.util.Arrays;
 
 /**
  * One epoch of a run: the data its steps train on and how their batches are drawn.
@@ -30,6 +35,17 @@ public record Epoch(ImageDataset train, TrainConfig config, float[] mean, float[
             throw new TrainingDivergedException("training loss became " + loss + " at epoch " + (index + 1) + ", "
                     + where + "; lower the learning rate (--lr " + config.lr() + ")");
         }
+    }
+
+    /**
+     * {@code batch} with its labels repeated for each of a network's {@code outputs}: a graph with
+     * auxiliary classifiers (GoogLeNet, Inception v3 with aux logits) trains each on the batch's
+     * labels, its loss weighted as built.
+     */
+    public static MultiDataSet labelsPerOutput(DataSet batch, int outputs) {
+        INDArray[] labels = new INDArray[outputs];
+        Arrays.fill(labels, batch.getLabels());
+        return new MultiDataSet(new INDArray[]{batch.getFeatures()}, labels);
     }
 
     static int steps(int images, int batchSize) {

@@ -3,11 +3,7 @@ package io.github.jvision.train;
 import io.github.jvision.data.BatchLoader;
 import io.github.jvision.onednn.CompiledGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.MultiDataSet;
-
-import java.util.Arrays;
 
 /** {@link EpochFitter#local()}: one step per batch on this machine, through {@link CompiledGraph} where it runs. */
 final class LocalFitter implements EpochFitter {
@@ -43,18 +39,13 @@ final class LocalFitter implements EpochFitter {
         return lossSum / epoch.steps();
     }
 
-    /**
-     * One step. A graph with auxiliary classifiers (GoogLeNet, Inception v3 with aux logits) has
-     * one output per classifier; each trains on the batch's labels, its loss weighted as built.
-     */
+    /** One step; auxiliary classifiers train on the batch's labels too ({@link Epoch#labelsPerOutput}). */
     private static void fit(ComputationGraph net, DataSet batch) {
         int outputs = net.getNumOutputArrays();
         if (outputs == 1) {
             net.fit(batch);
-            return;
+        } else {
+            net.fit(Epoch.labelsPerOutput(batch, outputs));
         }
-        INDArray[] labels = new INDArray[outputs];
-        Arrays.fill(labels, batch.getLabels());
-        net.fit(new MultiDataSet(new INDArray[]{batch.getFeatures()}, labels));
     }
 }
