@@ -65,14 +65,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * from the first convolution to the classifier; a convolution absorbs the activation after it,
  * and a residual sum followed by its activation ({@code conv -> add -> relu} becomes one
  * convolution with sum and ReLU post-ops, writing in place into the shortcut's buffer when nothing
- * else reads it).
+ * else reads it). Convolutions over narrow images (ResNet's last stages) run on the batch's
+ * images placed {@link SideBySide} in one wide image.
  */
 final class Lowering extends GraphLowering {
     /** For outputs ending in softmax: the values before it. */
     private final Map<String, Value> logits = new HashMap<>();
 
-    private Lowering(ComputationGraph graph) {
+    /** Whether convolutions over narrow images run {@link SideBySide}. */
+    private final boolean sideBySide;
+
+    private Lowering(ComputationGraph graph, boolean sideBySide) {
         super(graph);
+        this.sideBySide = sideBySide;
     }
 
     /** Checks that every vertex of {@code graph} has a lowering; throws {@link UnsupportedLayerException} naming the first that has none. */
@@ -147,7 +152,12 @@ final class Lowering extends GraphLowering {
 
     /** The plan computing {@code graph}'s outputs for inputs of {@code shape} ({@code [N, C, H, W]}). */
     static Plan lower(ComputationGraph graph, long[] shape) {
-        Lowering l = new Lowering(graph);
+        return lower(graph, shape, true);
+    }
+
+    /** As {@link #lower(ComputationGraph, long[])}; {@code sideBySide} off runs every convolution on the batch as it is (for benchmarks). */
+    static Plan lower(ComputationGraph graph, long[] shape, boolean sideBySide) {
+        Lowering l = new Lowering(graph, sideBySide);
         try {
             return l.build(shape);
         } catch (RuntimeException e) {
@@ -235,19 +245,30 @@ final class Lowering extends GraphLowering {
      * activation), as post-ops; every absorbed vertex then names the convolution's output.
      */
     private void conv(String name, ConvolutionLayer c, Value x) {
-        INDArray w = graph.getLayer(name).getParam("W");
-        ConvShape shape = convShape(name, c, x, w);
+        ConvShape shape = convShape(name, c, x, graph.getLayer(name).getParam("W"));
         Fusion f = fusion(name, eltwise(c.getActivationFn()));
         dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(shape.outChannels()) : null;
-        dnnl_convolution_desc_t cd = new dnnl_convolution_desc_t();
-        Dnnl.check(dnnl_convolution_forward_desc_init(cd, dnnl_forward_inference, dnnl_convolution_direct,
-                Dnnl.desc(shape.x(), dnnl_format_tag_any), Dnnl.desc(shape.w(), dnnl_format_tag_any), bias,
-                Dnnl.desc(shape.y(), dnnl_format_tag_any), shape.stride(), shape.pad(), shape.pad()), "convolution " + name);
         dnnl_primitive_attr attr = Dnnl.postOps(f.shortcut() != null, f.act());
-        dnnl_primitive_desc pd = Dnnl.pd(cd, attr, "convolution " + name);
+        dnnl_primitive_desc pd = convPd(name, shape.x(), shape.y(), shape, bias, attr);
+        SideBySide wide = sideBySide ? SideBySide.of(shape) : null;
+        dnnl_primitive_desc widePd = wide == null ? null
+                : convPd(name, wide.wideInput(shape.x()), wide.wideOutput(shape.y(), shape), shape, bias, attr);
         dnnl_primitive_attr_destroy(attr);
+        Value y = widePd == null ? batchConv(name, pd, shape, bias, f, x) : sideBySideConv(name, widePd, wide,
+                Dnnl.query(pd, dnnl_query_dst_md, 0), shape, bias, f, x);
+        dnnl_primitive_desc_destroy(pd);
+        if (widePd != null) {
+            dnnl_primitive_desc_destroy(widePd);
+        }
+        f.absorbed().forEach(n -> {
+            out.put(n, y);
+            lowered.add(n);
+        });
+    }
+
+    /** The convolution on the batch as it is, accumulating a fused residual sum in place into the shortcut when nothing else reads it. */
+    private Value batchConv(String name, dnnl_primitive_desc pd, ConvShape shape, dnnl_memory_desc_t bias, Fusion f, Value x) {
         Value src = reordered(x, Dnnl.query(pd, dnnl_query_src_md, 0));
-        Value weights = plan.constant(w, convWeights(shape, w), Dnnl.query(pd, dnnl_query_weights_md, 0));
         dnnl_memory_desc_t dstDesc = Dnnl.query(pd, dnnl_query_dst_md, 0);
         Value dst;
         if (f.shortcut() == null) {
@@ -258,6 +279,59 @@ final class Lowering extends GraphLowering {
             dst = plan.value(dstDesc, shape.y());
             plan.reorderStep(f.shortcut(), dst);
         }
+        convStep(name, pd, shape, bias, src, dst);
+        return dst;
+    }
+
+    /**
+     * The convolution on the batch's images placed {@link SideBySide} in one wide image: the images
+     * are copied into a zeroed wide input, the fused residual sum's shortcut into the wide output,
+     * and the output images out into {@code dstDesc}, the layout the convolution chose for the batch.
+     */
+    private Value sideBySideConv(String name, dnnl_primitive_desc pd, SideBySide wide, dnnl_memory_desc_t dstDesc,
+            ConvShape shape, dnnl_memory_desc_t bias, Fusion f, Value x) {
+        Value src = wideInput(Dnnl.query(pd, dnnl_query_src_md, 0), wide, shape.x());
+        plan.reorderStep(x, plan.view(wide.inputs(src.desc, shape.x()), shape.x(), src.storage));
+        Value dst = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), wide.wideOutput(shape.y(), shape));
+        Value images = plan.view(wide.outputs(dst.desc, shape.y()), shape.y(), dst.storage);
+        if (f.shortcut() != null) {
+            plan.reorderStep(f.shortcut(), images);
+        }
+        convStep(name, pd, shape, bias, src, dst);
+        Value y = plan.value(dstDesc, shape.y());
+        plan.reorderStep(images, y);
+        return y;
+    }
+
+    /** Zeroed side-by-side inputs: only their image columns are ever written, so convolutions with the same layout share one. */
+    private final Map<SideBySide, List<Value>> wideInputs = new HashMap<>();
+
+    private Value wideInput(dnnl_memory_desc_t desc, SideBySide wide, long[] x) {
+        List<Value> same = wideInputs.computeIfAbsent(wide, k -> new ArrayList<>());
+        for (Value v : same) {
+            if (Dnnl.equal(v.desc, desc)) {
+                return v;
+            }
+        }
+        Value v = plan.value(desc, wide.wideInput(x), true);
+        same.add(v);
+        return v;
+    }
+
+    /** An inference convolution of {@code shape}'s weights, stride and padding from {@code x} to {@code y}, layouts left to oneDNN. */
+    private static dnnl_primitive_desc convPd(String name, long[] x, long[] y, ConvShape shape, dnnl_memory_desc_t bias,
+            dnnl_primitive_attr attr) {
+        dnnl_convolution_desc_t cd = new dnnl_convolution_desc_t();
+        Dnnl.check(dnnl_convolution_forward_desc_init(cd, dnnl_forward_inference, dnnl_convolution_direct,
+                Dnnl.desc(x, dnnl_format_tag_any), Dnnl.desc(shape.w(), dnnl_format_tag_any), bias,
+                Dnnl.desc(y, dnnl_format_tag_any), shape.stride(), shape.pad(), shape.pad()), "convolution " + name);
+        return Dnnl.pd(cd, attr, "convolution " + name);
+    }
+
+    /** Appends the convolution {@code pd} with {@code name}'s weights (and bias) in the layouts it chose. */
+    private void convStep(String name, dnnl_primitive_desc pd, ConvShape shape, dnnl_memory_desc_t bias, Value src, Value dst) {
+        INDArray w = graph.getLayer(name).getParam("W");
+        Value weights = plan.constant(w, convWeights(shape, w), Dnnl.query(pd, dnnl_query_weights_md, 0));
         if (bias == null) {
             plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, src, weights, dst);
         } else {
@@ -265,11 +339,6 @@ final class Lowering extends GraphLowering {
             plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
                     src, weights, b, dst);
         }
-        dnnl_primitive_desc_destroy(pd);
-        f.absorbed().forEach(n -> {
-            out.put(n, dst);
-            lowered.add(n);
-        });
     }
 
     /**
