@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Compiled inference with and without {@link SideBySide} convolutions, alternately in one process
- * (one batch each per round, random weights and inputs): medians, and the median of the per-round
+ * (one batch each per round, each first every other round; random weights and inputs): medians, and the median of the per-round
  * speed-ups, which the machine's drift affects least. Arguments: model:channels:size:batch
  * [rounds]. Not JMH: an A/B of one lowering choice.
  * <pre>java -cp target/test-classes:target/classes:$(cat target/bench.cp) \
@@ -35,7 +35,8 @@ public final class SideBySideSpeed {
             p.run(x); // warm-up
         }
         for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                int i = (r + j) % 2; // each goes first every other round
                 long t = System.nanoTime();
                 plans[i].run(x);
                 ms[i][r] = (System.nanoTime() - t) / 1e6;

@@ -74,6 +74,8 @@ final class Lowering extends GraphLowering {
 
     /** Whether convolutions over narrow images run {@link SideBySide}. */
     private final boolean sideBySide;
+    /** Zeroed side-by-side inputs by placement ({@link #wideInput}). */
+    private final Map<SideBySide, List<Value>> wideInputs = new HashMap<>();
 
     private Lowering(ComputationGraph graph, boolean sideBySide) {
         super(graph);
@@ -251,8 +253,7 @@ final class Lowering extends GraphLowering {
         dnnl_primitive_attr attr = Dnnl.postOps(f.shortcut() != null, f.act());
         dnnl_primitive_desc pd = convPd(name, shape.x(), shape.y(), shape, bias, attr);
         SideBySide wide = sideBySide ? SideBySide.of(shape) : null;
-        dnnl_primitive_desc widePd = wide == null ? null
-                : convPd(name, wide.wideInput(shape.x()), wide.wideOutput(shape.y(), shape), shape, bias, attr);
+        dnnl_primitive_desc widePd = wide == null ? null : widePd(name, wide, shape, bias, attr);
         dnnl_primitive_attr_destroy(attr);
         Value y = widePd == null ? batchConv(name, pd, shape, bias, f, x) : sideBySideConv(name, widePd, wide,
                 Dnnl.query(pd, dnnl_query_dst_md, 0), shape, bias, f, x);
@@ -264,6 +265,22 @@ final class Lowering extends GraphLowering {
             out.put(n, y);
             lowered.add(n);
         });
+    }
+
+    /** The convolution on {@code wide}'s wide image, or {@code null} (the batch as it is then) when oneDNN has none or chose layouts images cannot be seen in. */
+    private static dnnl_primitive_desc widePd(String name, SideBySide wide, ConvShape shape, dnnl_memory_desc_t bias,
+            dnnl_primitive_attr attr) {
+        dnnl_primitive_desc pd;
+        try {
+            pd = convPd(name, wide.wideInput(shape.x()), wide.wideOutput(shape), shape, bias, attr);
+        } catch (UnsupportedLayerException e) {
+            return null;
+        }
+        if (SideBySide.viewable(Dnnl.query(pd, dnnl_query_src_md, 0)) && SideBySide.viewable(Dnnl.query(pd, dnnl_query_dst_md, 0))) {
+            return pd;
+        }
+        dnnl_primitive_desc_destroy(pd);
+        return null;
     }
 
     /** The convolution on the batch as it is, accumulating a fused residual sum in place into the shortcut when nothing else reads it. */
@@ -285,14 +302,15 @@ final class Lowering extends GraphLowering {
 
     /**
      * The convolution on the batch's images placed {@link SideBySide} in one wide image: the images
-     * are copied into a zeroed wide input, the fused residual sum's shortcut into the wide output,
-     * and the output images out into {@code dstDesc}, the layout the convolution chose for the batch.
+     * are copied into a zeroed wide input, the fused residual sum's shortcut (if any) into the
+     * wide output, and the output images out into {@code dstDesc}, the layout the convolution
+     * chose for the batch: two or three copies in place of the in-place accumulation.
      */
     private Value sideBySideConv(String name, dnnl_primitive_desc pd, SideBySide wide, dnnl_memory_desc_t dstDesc,
             ConvShape shape, dnnl_memory_desc_t bias, Fusion f, Value x) {
         Value src = wideInput(Dnnl.query(pd, dnnl_query_src_md, 0), wide, shape.x());
         plan.reorderStep(x, plan.view(wide.inputs(src.desc, shape.x()), shape.x(), src.storage));
-        Value dst = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), wide.wideOutput(shape.y(), shape));
+        Value dst = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), wide.wideOutput(shape));
         Value images = plan.view(wide.outputs(dst.desc, shape.y()), shape.y(), dst.storage);
         if (f.shortcut() != null) {
             plan.reorderStep(f.shortcut(), images);
@@ -303,9 +321,12 @@ final class Lowering extends GraphLowering {
         return y;
     }
 
-    /** Zeroed side-by-side inputs: only their image columns are ever written, so convolutions with the same layout share one. */
-    private final Map<SideBySide, List<Value>> wideInputs = new HashMap<>();
-
+    /**
+     * The zeroed wide input of layout {@code desc} for {@code wide}'s images {@code x}: one per
+     * layout and placement, shared by the convolutions that have them, since only image columns
+     * are ever written (and each convolution reads its copy at once). It stays allocated with the
+     * program.
+     */
     private Value wideInput(dnnl_memory_desc_t desc, SideBySide wide, long[] x) {
         List<Value> same = wideInputs.computeIfAbsent(wide, k -> new ArrayList<>());
         for (Value v : same) {

@@ -66,7 +66,7 @@ final class Plan implements AutoCloseable {
     private String label = "";
     private INDArray boundInput;
 
-    /** A new tensor with its own storage; {@code pinned} storage is zeroed once and never shared (padding borders). */
+    /** A new tensor with its own storage; {@code pinned} storage is zeroed once and never returned to the pool (padding borders, gap columns). */
     Value value(dnnl_memory_desc_t desc, long[] dims, boolean pinned) {
         Storage s = new Storage(Dnnl.bytes(desc), pinned);
         storages.add(s);
@@ -138,6 +138,11 @@ final class Plan implements AutoCloseable {
 
     void reorderStep(Value from, Value to) {
         step(Dnnl.reorder(from.desc, to.desc), new int[]{DNNL_ARG_FROM, DNNL_ARG_TO}, from, to);
+    }
+
+    /** The number of steps labelled {@code what} ({@link #label}). */
+    int steps(String what) {
+        return (int) steps.stream().filter(s -> s.label.equals(what)).count();
     }
 
     /** Index of the next step (so that a caller can tell whether a value is read after it). */

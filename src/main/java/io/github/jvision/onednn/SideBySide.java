@@ -11,22 +11,27 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
  * the {@code n} images side by side along the width, each followed by zero columns that serve as
  * its right and its neighbour's left padding. oneDNN's direct convolutions block their work over
  * output columns; on AVX2, rows of 7 or 14 columns leave part of each block empty, and one row of
- * 16 x (7 + 1) - 1 = 127 columns does not (ResNet's {@code layer4}, measured in
- * docs/performance.md, net of the gap columns' extra work and of the copies in and out). Applies
- * to undilated convolutions with padding on images at most {@link #MAX_WIDTH} columns wide.
+ * 16 x (7 + 1) - 1 = 127 columns does not (ResNet's {@code layer3} and {@code layer4}, measured in
+ * docs/performance.md, net of the gap columns' extra work and of the copies in and out).
+ *
+ * <p>Applies to a convolution (not depthwise) on a batch of at least two images at most
+ * {@link #MAX_WIDTH} columns wide, with at least {@link #MIN_CHANNELS} input and output channels and
+ * padding along the width. The lowering admits only undilated convolutions with the same padding
+ * on both sides ({@code Truncate} mode), which this relies on.
  *
  * @param n      images in the batch
- * @param period input columns from one image's start to the next's: its width plus the gap, a
- *               multiple of the stride so that every image's outputs start on a column of their own
+ * @param period input columns from one image's start to the next's: its width plus the gap, at
+ *               least the padding and wide enough for the image's outputs, and a multiple of the
+ *               stride so that every image's outputs start on a column of their own
  * @param stride the convolution's stride along the width
  */
 record SideBySide(long n, long period, long stride) {
-    /** The widest images (columns) placed side by side; wider rows already fill the kernels' blocks (and wide strided rows got slower). */
+    /** The widest images (columns) placed side by side: wider rows already fill the kernels' blocks, and strided ones got slower. */
     static final long MAX_WIDTH = 14;
-    /** The fewest channels (in and out) of a convolution computed side by side: ResNet-20's 16 to 64 got slower. */
+    /** The fewest channels, in and out: ResNet-20's convolutions (16 to 64 channels) got slower, ResNet's 256 and 512 faster; between them is not measured. */
     static final long MIN_CHANNELS = 128;
 
-    /** The side-by-side form of convolution {@code s}, or {@code null} when it does not apply or would not gain. */
+    /** The side-by-side form of convolution {@code s}, or {@code null} when it does not apply. */
     static SideBySide of(ConvShape s) {
         long width = s.x()[3];
         long pad = s.pad()[1];
@@ -35,19 +40,21 @@ record SideBySide(long n, long period, long stride) {
                 || Math.min(s.x()[1], s.y()[1]) < MIN_CHANNELS) {
             return null;
         }
-        long gap = pad + Math.floorMod(-(width + pad), st); // at least the padding, and a whole number of strides
+        long gap = Math.max(pad, s.y()[3] * st - width); // neighbours' outputs must not overlap (a kernel narrower than its padding)
+        gap += Math.floorMod(-(width + gap), st); // a whole number of strides
         return new SideBySide(s.x()[0], width + gap, st);
     }
 
-    /** The wide input's dims for a batch {@code x} ({@code [n, C, H, W]}): {@code [1, C, H, n period - gap]}. */
+    /** The wide input's dims for a batch of images {@code x} ({@code [n, C, H, W]}): {@code [1, C, H, n period - gap]}. */
     long[] wideInput(long[] x) {
         return new long[]{1, x[1], x[2], n * period - (period - x[3])};
     }
 
-    /** The wide output's dims, for a batch output {@code y} of convolution {@code s}. */
-    long[] wideOutput(long[] y, ConvShape s) {
+    /** The wide output's dims for convolution {@code s} on the wide input: {@code [1, K, H', (n period - gap + 2 pad - k) / stride + 1]}. */
+    long[] wideOutput(ConvShape s) {
         long in = wideInput(s.x())[3];
         long k = s.w()[s.w().length - 1];
+        long[] y = s.y();
         return new long[]{1, y[1], y[2], Math.floorDiv(in + 2 * s.pad()[1] - k, stride) + 1};
     }
 
@@ -62,19 +69,22 @@ record SideBySide(long n, long period, long stride) {
     }
 
     /**
-     * @throws IllegalStateException if {@code wide} is not a blocked layout with the batch and the
-     *                               columns unblocked (oneDNN's CPU convolutions block channels only)
+     * Whether images can be seen inside a tensor of layout {@code wide}: a 4-D blocked layout with
+     * the batch and the columns unblocked (oneDNN's CPU convolutions block channels only).
      */
+    static boolean viewable(dnnl_memory_desc_t wide) {
+        dnnl_blocking_desc_t b = wide.format_desc_blocking();
+        boolean ok = wide.format_kind() == dnnl_blocked && wide.ndims() == 4;
+        for (int i = 0; ok && i < b.inner_nblks(); i++) {
+            ok = b.inner_idxs().get(i) != 0 && b.inner_idxs().get(i) != 3;
+        }
+        return ok;
+    }
+
+    /** The images of {@code dims} inside {@code wide} ({@link #viewable}), one every {@code columns} columns. */
     private static dnnl_memory_desc_t images(dnnl_memory_desc_t wide, long[] dims, long columns) {
         dnnl_memory_desc_t v = Dnnl.copy(wide);
         dnnl_blocking_desc_t b = v.format_desc_blocking();
-        boolean unblocked = v.format_kind() == dnnl_blocked && v.ndims() == 4;
-        for (int i = 0; i < b.inner_nblks(); i++) {
-            unblocked &= b.inner_idxs().get(i) != 0 && b.inner_idxs().get(i) != 3;
-        }
-        if (!unblocked) {
-            throw new IllegalStateException("side-by-side images need the batch and the columns unblocked");
-        }
         v.dims().put(0, dims[0]).put(3, dims[3]);
         v.padded_dims().put(0, dims[0]).put(3, dims[3]);
         b.strides().put(0, columns * b.strides().get(3));
