@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -82,6 +83,51 @@ class CompiledGraphTest {
         double bound = Math.max(2e-2, 2 * errors.get("DL4J float32"));
         assertTrue(errors.get("compiled") < bound, model + ": gradients' relative L2 error " + errors.get("compiled")
                 + ", DL4J float32's " + errors.get("DL4J float32"));
+        compiled.close();
+    }
+
+    /**
+     * EfficientNet-B0 in training mode with its drop path (per-sample masks, up to 0.2) and
+     * dropout (0.2) on: from the same generator state, the compiled step draws the same masks as
+     * DL4J's forward pass (in the same order) and so computes DL4J's score and gradients. This
+     * covers the compiled per-sample mask and the squeeze-and-excitation scale's gradient.
+     */
+    @Test
+    void dropPathAndDropoutDrawDl4jsMasks() {
+        ComputationGraph net = Models.create("efficientnet_b0", new ModelOptions(10, 3, 64), 7);
+        TestNets.randomiseBatchNorm(net);
+        CompiledGraph compiled = CompiledGraph.of(net);
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 64, 64).subi(0.5).muli(4);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 8, 10);
+        for (int i = 0; i < 8; i++) {
+            labels.putScalar(i, (i * 3) % 10, 1);
+        }
+        Map<String, INDArray> dl4j = new LinkedHashMap<>();
+        double dl4jScore = 0;
+        for (ComputationGraph g : new ComputationGraph[]{net, compiled}) {
+            g.setInputs(x);
+            g.setLabels(labels);
+            Nd4j.getRandom().setSeed(42);
+            g.computeGradientAndScore();
+            if (g == net) {
+                g.gradient().gradientForVariable().forEach((k, v) -> dl4j.put(k, v.dup()));
+                dl4jScore = g.score();
+                continue;
+            }
+            double total = 0;
+            double diff = 0;
+            for (var e : dl4j.entrySet()) {
+                INDArray b = g.gradient().gradientForVariable().get(e.getKey()).reshape(e.getValue().shape());
+                total += Math.pow(e.getValue().norm2Number().doubleValue(), 2);
+                diff += Math.pow(b.sub(e.getValue()).norm2Number().doubleValue(), 2);
+            }
+            double error = Math.sqrt(diff / total);
+            System.out.printf(Locale.ROOT, "drop path on: scores DL4J %.6f compiled %.6f, gradients' relative L2 difference %.3g%n",
+                    dl4jScore, g.score(), error);
+            assertEquals(dl4jScore, g.score(), 1e-4 * Math.max(1, Math.abs(dl4jScore)), "score");
+            assertTrue(error < 2e-3, "gradients' relative L2 difference " + error);
+        }
         compiled.close();
     }
 
