@@ -3,6 +3,7 @@ package io.github.jvision.onednn;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_blocking_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -102,6 +103,22 @@ final class Dnnl {
 
     static boolean equal(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
         return dnnl_memory_desc_equal(a, b) != 0;
+    }
+
+    /** Whether {@code md} is a blocked layout (plain ones included) whose inner blocks split none of {@code dims}. */
+    static boolean unblocked(dnnl_memory_desc_t md, int... dims) {
+        if (md.format_kind() != dnnl_blocked) {
+            return false;
+        }
+        dnnl_blocking_desc_t b = md.format_desc_blocking();
+        for (int i = 0; i < b.inner_nblks(); i++) {
+            for (int d : dims) {
+                if (b.inner_idxs().get(i) == d) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Bytes a tensor of {@code md} occupies (blocked formats pad the channels). */

@@ -1,7 +1,5 @@
 package io.github.jvision.onednn;
 
-import static org.bytedeco.dnnl.global.dnnl.dnnl_blocked;
-
 import io.github.jvision.onednn.GraphLowering.ConvShape;
 import org.bytedeco.dnnl.dnnl_blocking_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
@@ -73,12 +71,7 @@ record SideBySide(long n, long period, long stride) {
      * the batch and the columns unblocked (oneDNN's CPU convolutions block channels only).
      */
     static boolean viewable(dnnl_memory_desc_t wide) {
-        dnnl_blocking_desc_t b = wide.format_desc_blocking();
-        boolean ok = wide.format_kind() == dnnl_blocked && wide.ndims() == 4;
-        for (int i = 0; ok && i < b.inner_nblks(); i++) {
-            ok = b.inner_idxs().get(i) != 0 && b.inner_idxs().get(i) != 3;
-        }
-        return ok;
+        return wide.ndims() == 4 && Dnnl.unblocked(wide, 0, 3);
     }
 
     /** The images of {@code dims} inside {@code wide} ({@link #viewable}), one every {@code columns} columns. */

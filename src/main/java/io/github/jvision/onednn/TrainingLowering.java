@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_binary_desc_t;
-import org.bytedeco.dnnl.dnnl_blocking_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_inner_product_desc_t;
@@ -530,13 +529,8 @@ final class TrainingLowering extends GraphLowering {
 
     /** Whether each of the {@code n} samples of a tensor of layout {@code desc} is one contiguous block, in order. */
     private static boolean perSample(dnnl_memory_desc_t desc, long n) {
-        dnnl_blocking_desc_t b = desc.format_desc_blocking();
-        for (int i = 0; i < b.inner_nblks(); i++) {
-            if (b.inner_idxs().get(i) == 0) {
-                return false;
-            }
-        }
-        return desc.format_kind() == dnnl_blocked && desc.offset0() == 0 && b.strides().get(0) * n * 4 == Dnnl.bytes(desc);
+        return Dnnl.unblocked(desc, 0) && desc.offset0() == 0
+                && desc.format_desc_blocking().strides().get(0) * n * 4 == Dnnl.bytes(desc);
     }
 
     /** Squeeze-and-excitation's {@code x * s}, {@code s [N, C, 1, 1]}: {@code dx = dy * s}, {@code ds = sum over H, W of dy * x}. */
