@@ -55,6 +55,18 @@ class Cifar(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(self.features(x), 1), 1))
 
 
+def conv_stack():
+    """The performance issue's conv-BN-ReLU stack, as ConvStack.java builds it: ResNet-18's stem,
+    one block of two 3x3 conv-BN-ReLU per stage (64 to 512 channels) without shortcuts, the head."""
+    def cbr(cin, cout, k, stride):
+        return [nn.Conv2d(cin, cout, k, stride, k // 2, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+    layers, cin = cbr(3, 64, 7, 2) + [nn.MaxPool2d(3, 2, 1)], 64
+    for i, cout in enumerate((64, 128, 256, 512)):
+        layers += cbr(cin, cout, 3, 2 if i > 0 else 1) + cbr(cout, cout, 3, 1)
+        cin = cout
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1000))
+
+
 MODELS = {
     "resnet20": Cifar,
     "resnet18": torchvision.models.resnet18,
@@ -63,6 +75,7 @@ MODELS = {
     "vgg16": torchvision.models.vgg16,
     "googlenet": lambda: torchvision.models.googlenet(aux_logits=False, init_weights=True),
     "alexnet": torchvision.models.alexnet,
+    "convstack": conv_stack,
 }
 
 

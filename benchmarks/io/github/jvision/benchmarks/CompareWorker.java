@@ -7,6 +7,7 @@ import io.github.jvision.models.Models;
 import io.github.jvision.models.Summary;
 import io.github.jvision.onednn.CompiledGraph;
 import io.github.jvision.onednn.CompiledModel;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -107,7 +108,8 @@ public final class CompareWorker {
     }
 
     private String time(String name, String mode, int batch, int size, int warmup, int reps) {
-        if (zoo && !ZOO.containsKey(name)) {
+        boolean stack = name.equals(ConvStack.NAME); // DL4J's own layers: the zoo side runs it as shipped too
+        if (zoo && !ZOO.containsKey(name) && !stack) {
             return "skip the DL4J zoo has no " + name;
         }
         int channels = name.equals("resnet20") ? 1 : 3;
@@ -125,7 +127,8 @@ public final class CompareWorker {
             System.gc();
             sleep(); // ND4J frees native buffers on a deallocator thread after the collection
             resetPeakMemory();
-            Model m = zoo ? ZOO.get(name).get().init() : Models.create(name, new ModelOptions(classes, channels, size));
+            Model m = stack ? graph(ConvStack.configure(classes, size))
+                    : zoo ? ZOO.get(name).get().init() : Models.create(name, new ModelOptions(classes, channels, size));
             model = !infer ? withNesterov(m) : zoo ? m : Inference.fuseBatchNorm((ComputationGraph) m);
             if (infer && compiled) {
                 compiledModel = CompiledModel.compile((ComputationGraph) m);
@@ -147,7 +150,8 @@ public final class CompareWorker {
         for (int i = 0; i < reps; i++) {
             t[i] = Workload.seconds(run);
         }
-        long macs = Summary.of(name, new ModelOptions(classes, channels, size)).macs();
+        ModelOptions options = new ModelOptions(classes, channels, size);
+        long macs = (stack ? Summary.of(name, ConvStack.configure(classes, size), options) : Summary.of(name, options)).macs();
         StringBuilder s = new StringBuilder("ok");
         for (double v : t) {
             s.append(' ').append(fmt(v));
@@ -166,6 +170,12 @@ public final class CompareWorker {
         return m instanceof ComputationGraph g
                 ? new TransferLearning.GraphBuilder(g).fineTuneConfiguration(sgd).build()
                 : new TransferLearning.Builder((MultiLayerNetwork) m).fineTuneConfiguration(sgd).build();
+    }
+
+    private static ComputationGraph graph(ComputationGraphConfiguration conf) {
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
     }
 
     private static void sleep() {
