@@ -57,7 +57,7 @@ public final class CompiledGraph extends ComputationGraph {
         if (why != null) {
             throw new IllegalStateException(why);
         }
-        TrainingLowering.checkSupported(net);
+        Support.checkTraining(net);
         CompiledGraph g = new CompiledGraph(net.getConfiguration());
         g.init(net.params().dup(), false);
         ComputationGraphUpdater u = net.getUpdater(false);

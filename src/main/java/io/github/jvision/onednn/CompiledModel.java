@@ -67,7 +67,7 @@ public final class CompiledModel implements AutoCloseable {
         if (why != null) {
             throw new IllegalStateException(why);
         }
-        Lowering.checkSupported(trained);
+        Support.checkInference(trained);
         return new CompiledModel(Inference.fuseBatchNorm(trained));
     }
 

@@ -6,15 +6,12 @@ import io.github.jvision.nn.AdaptiveAvgPoolVertex;
 import io.github.jvision.nn.ChannelPadVertex;
 import io.github.jvision.nn.ChannelScaleVertex;
 import io.github.jvision.nn.DropPathVertex;
-import io.github.jvision.nn.SiLU;
 import io.github.jvision.onednn.Dnnl.Eltwise;
 import io.github.jvision.onednn.Plan.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
@@ -26,10 +23,6 @@ import org.bytedeco.dnnl.dnnl_pooling_v2_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_softmax_desc_t;
-import org.bytedeco.javacpp.Pointer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -39,7 +32,6 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -47,14 +39,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -80,76 +66,6 @@ final class Lowering extends GraphLowering {
     private Lowering(ComputationGraph graph, boolean sideBySide) {
         super(graph);
         this.sideBySide = sideBySide;
-    }
-
-    /** Checks that every vertex of {@code graph} has a lowering; throws {@link UnsupportedLayerException} naming the first that has none. */
-    static void checkSupported(ComputationGraph graph) {
-        checkGraph(graph);
-        graph.getConfiguration().getVertices().forEach((name, v) -> {
-            String why = unsupported(v);
-            if (why != null) {
-                throw new UnsupportedLayerException(name + ": " + why);
-            }
-        });
-    }
-
-    /** Why {@code v} has no lowering, or {@code null}. */
-    static String unsupported(GraphVertex v) {
-        if (v instanceof DropPathVertex || v instanceof ChannelScaleVertex || v instanceof ChannelPadVertex
-                || v instanceof AdaptiveAvgPoolVertex || v instanceof MergeVertex) {
-            return null;
-        }
-        if (v instanceof ElementWiseVertex e) {
-            return e.getOp() == ElementWiseVertex.Op.Add || e.getOp() == ElementWiseVertex.Op.Product ? null
-                    : "element-wise " + e.getOp();
-        }
-        if (!(v instanceof LayerVertex lv)) {
-            return v.getClass().getSimpleName();
-        }
-        Layer l = lv.getLayerConf().getLayer();
-        if (lv.getPreProcessor() != null && !(lv.getPreProcessor() instanceof CnnToFeedForwardPreProcessor
-                && (l instanceof DenseLayer || l instanceof OutputLayer))) {
-            return "preprocessor " + lv.getPreProcessor().getClass().getSimpleName() + " before " + l.getClass().getSimpleName();
-        }
-        if (l instanceof ConvolutionLayer c && c.getCnn2dDataFormat() != CNN2DFormat.NCHW
-                || l instanceof SubsamplingLayer p && p.getCnn2dDataFormat() != CNN2DFormat.NCHW
-                || l instanceof BatchNormalization b && b.getCnn2DFormat() != CNN2DFormat.NCHW) {
-            return "a layer in NHWC format";
-        }
-        if (l instanceof ConvolutionLayer c) {
-            boolean plain = c.getClass() == ConvolutionLayer.class
-                    || c instanceof DepthwiseConvolution2D d && d.getDepthMultiplier() == 1;
-            boolean truncate = c.getConvolutionMode() == ConvolutionMode.Truncate
-                    || c.getConvolutionMode() == ConvolutionMode.Strict;
-            boolean undilated = c.getDilation()[0] == 1 && c.getDilation()[1] == 1;
-            return !plain || !truncate || !undilated ? c.getClass().getSimpleName() + " " + c.getConvolutionMode()
-                    + " dilation " + c.getDilation()[0] : activationProblem(c.getActivationFn());
-        }
-        if (l instanceof SubsamplingLayer p) {
-            boolean ok = (p.getPoolingType() == PoolingType.MAX || p.getPoolingType() == PoolingType.AVG)
-                    && p.getConvolutionMode() == ConvolutionMode.Truncate && p.getDilation()[0] == 1 && p.getDilation()[1] == 1;
-            return ok ? null : "pooling " + p.getPoolingType() + " " + p.getConvolutionMode();
-        }
-        if (l instanceof GlobalPoolingLayer p) {
-            return p.getPoolingType() == PoolingType.MAX || p.getPoolingType() == PoolingType.AVG ? null
-                    : "global pooling " + p.getPoolingType();
-        }
-        if (l instanceof OutputLayer o) {
-            return o.getActivationFn() instanceof ActivationSoftmax || activationProblem(o.getActivationFn()) == null ? null
-                    : "output activation " + o.getActivationFn();
-        }
-        if (l instanceof DenseLayer d) {
-            return activationProblem(d.getActivationFn());
-        }
-        if (l instanceof ActivationLayer a) {
-            return activationProblem(a.getActivationFn());
-        }
-        return l instanceof BatchNormalization || l instanceof DropoutLayer || l instanceof ZeroPaddingLayer ? null
-                : l.getClass().getSimpleName();
-    }
-
-    private static String activationProblem(IActivation a) {
-        return a == null || a instanceof ActivationIdentity || eltwise(a) != null ? null : "activation " + a;
     }
 
     /** The plan computing {@code graph}'s outputs for inputs of {@code shape} ({@code [N, C, H, W]}). */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,19 +24,15 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_pooling_v2_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_softmax_desc_t;
-import org.bytedeco.javacpp.Pointer;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -47,7 +42,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -103,52 +97,6 @@ final class TrainingLowering extends GraphLowering {
                         .getGradientsFromFlattened(l.conf(), l.getGradientsViewArray()));
             }
         }
-    }
-
-    /** Throws {@link UnsupportedLayerException} naming the first vertex a compiled training step cannot run. */
-    static void checkSupported(ComputationGraph graph) {
-        checkGraph(graph);
-        graph.getConfiguration().getVertices().forEach((name, v) -> {
-            String why = Lowering.unsupported(v);
-            if (why == null) {
-                why = untrainable(v);
-            }
-            if (why != null) {
-                throw new UnsupportedLayerException(name + " in training: " + why);
-            }
-        });
-    }
-
-    /** What the inference lowering runs but a training step does not, or {@code null}. */
-    private static String untrainable(GraphVertex v) {
-        if (v instanceof ElementWiseVertex e && e.getOp() != ElementWiseVertex.Op.Add) {
-            return "element-wise " + e.getOp();
-        }
-        if (v instanceof io.github.jvision.nn.AdaptiveAvgPoolVertex) {
-            return "adaptive average pooling";
-        }
-        if (!(v instanceof LayerVertex lv)) {
-            return null;
-        }
-        Layer l = lv.getLayerConf().getLayer();
-        if (l instanceof DropoutLayer d) {
-            return d.getIDropout() == null || d.getIDropout() instanceof Dropout dr && dr.getPSchedule() == null ? null
-                    : "dropout " + d.getIDropout();
-        }
-        if (l instanceof BaseLayer b && b.getIDropout() != null) {
-            return "dropout inside " + l.getClass().getSimpleName();
-        }
-        if (l instanceof OutputLayer o) {
-            return o.getLossFn() instanceof LossMCXENT && o.getActivationFn() instanceof ActivationSoftmax && o.hasBias() ? null
-                    : "loss " + o.getLossFn() + " with " + o.getActivationFn() + (o.hasBias() ? "" : ", no bias");
-        }
-        if (l instanceof DenseLayer d && !d.hasBias()) {
-            return "a dense layer without bias";
-        }
-        if (l instanceof BatchNormalization b) {
-            return b.isLockGammaBeta() || b.isUseLogStd() ? "batch norm with locked gamma/beta or log std" : null;
-        }
-        return null;
     }
 
     /** The training step of {@code graph} for inputs of {@code shape} ({@code [N, C, H, W]}); its gradient views must exist. */

@@ -1,11 +1,12 @@
 package io.github.jvision.onednn;
 
 /**
- * A graph holds a vertex that compiled inference has no oneDNN lowering for (the message names
- * the vertex and what it is); run that model through DL4J instead.
+ * A graph holds a vertex that compiled inference or compiled training has no oneDNN lowering for
+ * (the message names the vertex and what it is, and says "in training" when only training lacks
+ * it); run that model through DL4J instead.
  */
 public class UnsupportedLayerException extends IllegalArgumentException {
     public UnsupportedLayerException(String what) {
-        super("compiled inference does not support " + what);
+        super("compiled execution does not support " + what);
     }
 }

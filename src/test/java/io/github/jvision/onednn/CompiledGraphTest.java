@@ -1,6 +1,8 @@
 package io.github.jvision.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jvision.models.ModelOptions;
@@ -11,12 +13,18 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -144,5 +152,29 @@ class CompiledGraphTest {
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return net;
+    }
+
+    /**
+     * An element-wise product runs in compiled inference but has no training lowering: compiling
+     * the step names the vertex, and {@link CompiledGraph#forTraining} hands back the network
+     * itself, which DL4J then trains.
+     */
+    @Test
+    void verticesWithoutATrainingLoweringAreNamedAndLeftToDl4j() {
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(8, 8, 3))
+                .addLayer("a", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "in")
+                .addLayer("b", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.SIGMOID).build(), "in")
+                .addVertex("gate", new ElementWiseVertex(ElementWiseVertex.Op.Product), "a", "b")
+                .addLayer("fc", new OutputLayer.Builder().nOut(5).activation(Activation.SOFTMAX).build(), "gate")
+                .setOutputs("fc").build());
+        net.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
+        try (CompiledModel inference = CompiledModel.compile(net)) {
+            assertTrue(inference.output(x)[0].equalsWithEps(net.outputSingle(false, x), 1e-5));
+        }
+        UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class, () -> CompiledGraph.of(net));
+        assertEquals("compiled execution does not support gate in training: element-wise Product", e.getMessage());
+        assertSame(net, CompiledGraph.forTraining(net));
     }
 }
