@@ -9,7 +9,8 @@ update). With the argument "jit" after the thread count, inference runs the mode
 and passed through torch.jit.optimize_for_inference (BN folded, conv-add-ReLU fused, oneDNN's
 blocked layouts), PyTorch's own fastest CPU inference; training is not offered then.
 Models are torchvision's with random weights; resnet20 is He et al. (2015),
-section 4.2, with identity shortcuts zero-padded in channels (option A), as jvision builds it.
+section 4.2, with identity shortcuts zero-padded in channels (option A), as jvision builds it;
+convstack is the performance issue's conv-BN-ReLU stack, as ConvStack.java builds it.
 """
 import gc
 import re

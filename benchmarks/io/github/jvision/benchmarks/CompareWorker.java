@@ -49,8 +49,9 @@ import java.util.regex.Pattern;
  *       model was built (approximate: memory the process keeps from earlier models counts).</li>
  * </ul>
  * Answers start with {@code ok} or {@code skip REASON} (a model this side does not have).
- * Argument: {@code jvision} or {@code zoo}. The zoo side runs DL4J as shipped (start the JVM with
- * {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true}).
+ * Models: jvision's registry names, and {@code convstack} ({@link ConvStack}). Argument:
+ * {@code jvision}, {@code jvision-dl4j} or {@code zoo}. The zoo side runs DL4J as shipped (helpers
+ * off): the zoo's ResNet50, VGG16 and AlexNet, and {@code convstack} in DL4J's own layers.
  */
 public final class CompareWorker {
     private static final Map<String, Supplier<ZooModel>> ZOO = Map.of(

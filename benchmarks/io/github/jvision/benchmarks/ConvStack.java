@@ -18,7 +18,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * (3x3, stride 2), then {@code layer1} to {@code layer4} of two 3x3 convolutions each (64, 128,
  * 256, 512 channels; the first of {@code layer2}-{@code layer4} with stride 2), global average
  * pooling and a 1000-class {@code fc}. Input {@code [N, 3, 224, 224]}; 0.87 GMACs per image.
- * {@code benchmarks/torch_worker.py} builds the same network in PyTorch.
+ * {@code benchmarks/torch_worker.py} builds the same network in PyTorch. A benchmark workload, not
+ * a registry model: torchvision has no such network, so it stays out of the library's names. Its
+ * stem repeats ResNet's ({@code conv1}, {@code bn1}, {@code maxpool}, torchvision's names), the
+ * stages are the block API's plain {@link Residual#BASIC}.
  */
 final class ConvStack {
     static final String NAME = "convstack";

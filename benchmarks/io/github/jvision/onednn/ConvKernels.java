@@ -11,11 +11,13 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
  * Which convolution kernels jvision's oneDNN (2.5.2) picks on this CPU, and how fast they run:
- * ResNet-50's convolutions at batch 16, forward, weight gradient and data gradient, each with the
+ * ten of ResNet-50's convolution shapes at batch 16 (its seven 3x3 ones and three 1x1 ones), forward,
+ * weight gradient and data gradient, each with the
  * layouts oneDNN chooses ("any"). The same probe as {@code benchmarks/onednn3/ConvKernels.java} for
  * oneDNN 3.3.4, for docs/performance.md ("A newer oneDNN"). Prints a TSV: the implementation oneDNN
  * names, the median of 5 runs after half a second of warm-up runs (ms) and GFLOP/s (2 x MACs).
@@ -32,7 +34,15 @@ public final class ConvKernels {
 
     public static void main(String[] args) {
         io.github.jvision.Backend.init();
-        System.out.println("shape\tforward\tms\tGFLOP/s\tweight gradient\tms\tGFLOP/s\tdata gradient\tms\tGFLOP/s");
+        sweep(false); // untimed: the first primitives in a process run slower for a while
+        sweep(true);
+    }
+
+    /** Runs every shape's three convolutions once ({@code print} false) or times and prints them. */
+    private static void sweep(boolean print) {
+        if (print) {
+            System.out.println("shape\tforward\tms\tGFLOP/s\tweight gradient\tms\tGFLOP/s\tdata gradient\tms\tGFLOP/s");
+        }
         for (int[] s : SHAPES) {
             long c = s[0], k = s[1], w = s[2], kw = s[3], st = s[4], pad = kw / 2, ow = (w - 1) / st + 1;
             long[] x = {BATCH, c, w, w}, wt = {k, c, kw, kw}, y = {BATCH, k, ow, ow};
@@ -59,7 +69,9 @@ public final class ConvKernels {
                     dnnl_query_diff_weights_md, DNNL_ARG_DIFF_WEIGHTS));
             line.append(run(bwdD, gflop, dnnl_query_diff_dst_md, DNNL_ARG_DIFF_DST, dnnl_query_weights_md,
                     DNNL_ARG_WEIGHTS, dnnl_query_diff_src_md, DNNL_ARG_DIFF_SRC));
-            System.out.println(line);
+            if (print) {
+                System.out.println(line);
+            }
         }
     }
 
@@ -67,19 +79,21 @@ public final class ConvKernels {
     private static String run(dnnl_primitive_desc pd, double gflop, int... queriesAndArgs) {
         int n = queriesAndArgs.length / 2;
         dnnl_exec_arg_t args = new dnnl_exec_arg_t(n);
+        FloatPointer[] data = new FloatPointer[n]; // oneDNN's memories hold only their addresses
         for (int i = 0; i < n; i++) {
             var md = Dnnl.query(pd, queriesAndArgs[2 * i], 0);
-            FloatPointer data = new FloatPointer(Dnnl.bytes(md) / Float.BYTES);
-            for (long j = 0; j < data.capacity(); j++) {
-                data.put(j, (float) Math.random() - 0.5f);
+            data[i] = new FloatPointer(Dnnl.bytes(md) / Float.BYTES);
+            for (long j = 0; j < data[i].capacity(); j++) {
+                data[i].put(j, (float) Math.random() - 0.5f);
             }
-            args.position(i).arg(queriesAndArgs[2 * i + 1]).memory(Dnnl.memory(md, data));
+            args.position(i).arg(queriesAndArgs[2 * i + 1]).memory(Dnnl.memory(md, data[i]));
         }
         dnnl_primitive p = Dnnl.primitive(pd);
         double ms = medianMs(() -> {
             Dnnl.check(dnnl_primitive_execute(p, Dnnl.stream(), n, args.position(0)), "execute");
             Dnnl.check(dnnl_stream_wait(Dnnl.stream()), "wait");
         });
+        Reference.reachabilityFence(data);
         PointerPointer<BytePointer> name = new PointerPointer<>(1);
         Dnnl.check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "implementation");
         return String.format("\t%s\t%.1f\t%.0f", name.get(BytePointer.class, 0).getString(), ms, gflop / ms * 1e3);

@@ -2,8 +2,7 @@ package io.github.jvision.onednn;
 
 /**
  * A graph holds a vertex that compiled inference or compiled training has no oneDNN lowering for
- * (the message names the vertex and what it is, and says "in training" when only training lacks
- * it); run that model through DL4J instead.
+ * (the message names the vertex and what it lacks); run that model through DL4J instead.
  */
 public class UnsupportedLayerException extends IllegalArgumentException {
     public UnsupportedLayerException(String what) {
