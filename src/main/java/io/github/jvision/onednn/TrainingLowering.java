@@ -88,6 +88,8 @@ final class TrainingLowering extends GraphLowering {
     private final List<BatchStats> stats = new ArrayList<>();
     private final List<Mask> masks = new ArrayList<>();
     private final Map<String, Loss> losses = new HashMap<>();
+    /** Zero-bordered input copies by piece ({@link #shiftedInput}). */
+    private final Map<Integer, List<Value>> shiftedInputs = new HashMap<>();
 
     private TrainingLowering(ComputationGraph graph) {
         super(graph);
@@ -222,22 +224,26 @@ final class TrainingLowering extends GraphLowering {
         }
         onBackward(() -> {
             Value dy = diffOf(y);
-            dnnl_convolution_desc_t wdsc = new dnnl_convolution_desc_t();
-            Dnnl.check(dnnl_convolution_backward_weights_desc_init(wdsc, dnnl_convolution_direct, anyX, anyW, bias, anyY,
-                    s, p, p), "convolution weights gradient " + name);
-            dnnl_primitive_desc wpd = Dnnl.pd(wdsc, null, fpd, "convolution weights gradient " + name);
-            Value dW = plan.value(Dnnl.query(wpd, dnnl_query_diff_weights_md, 0), wd);
-            Value srcW = reordered(src, Dnnl.query(wpd, dnnl_query_src_md, 0));
-            Value dyW = reordered(dy, Dnnl.query(wpd, dnnl_query_diff_dst_md, 0));
-            if (bias == null) {
-                plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS}, srcW, dyW, dW);
-            } else {
-                plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
-                        srcW, dyW, dW, plan.bound(bias, new long[]{outC}, gradView(name, "b")));
-            }
             INDArray gW = gradView(name, "W");
-            plan.reorderStep(dW, plan.bound(convWeights(shape, gW), wd, gW));
-            dnnl_primitive_desc_destroy(wpd);
+            if (bias == null && depthwise5x5(shape)) {
+                depthwise5x5WeightGradient(name, shape, src, dy, gW);
+            } else {
+                dnnl_convolution_desc_t wdsc = new dnnl_convolution_desc_t();
+                Dnnl.check(dnnl_convolution_backward_weights_desc_init(wdsc, dnnl_convolution_direct, anyX, anyW, bias,
+                        anyY, s, p, p), "convolution weights gradient " + name);
+                dnnl_primitive_desc wpd = Dnnl.pd(wdsc, null, fpd, "convolution weights gradient " + name);
+                Value dW = plan.value(Dnnl.query(wpd, dnnl_query_diff_weights_md, 0), wd);
+                Value srcW = reordered(src, Dnnl.query(wpd, dnnl_query_src_md, 0));
+                Value dyW = reordered(dy, Dnnl.query(wpd, dnnl_query_diff_dst_md, 0));
+                if (bias == null) {
+                    plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS}, srcW, dyW, dW);
+                } else {
+                    plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS,
+                            DNNL_ARG_DIFF_BIAS}, srcW, dyW, dW, plan.bound(bias, new long[]{outC}, gradView(name, "b")));
+                }
+                plan.reorderStep(dW, plan.bound(convWeights(shape, gW), wd, gW));
+                dnnl_primitive_desc_destroy(wpd);
+            }
             if (!noGrad.contains(src)) {
                 dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
                 Dnnl.check(dnnl_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, anyX, anyW, anyY, s, p, p),
@@ -253,6 +259,76 @@ final class TrainingLowering extends GraphLowering {
             dnnl_primitive_desc_destroy(fpd);
         });
         return y;
+    }
+
+    /** Whether {@code shape} is a 5x5 depthwise convolution padded by 2, as EfficientNet's. */
+    static boolean depthwise5x5(ConvShape shape) {
+        long[] w = shape.w();
+        return shape.depthwise() && w[3] == 5 && w[4] == 5 && shape.pad()[0] == 2 && shape.pad()[1] == 2;
+    }
+
+    /**
+     * The weight gradient of a 5x5 depthwise convolution (padding 2) as four unpadded 3x3 ones,
+     * written into {@code gW} (DL4J's layout): oneDNN 2.5's depthwise kernel computes 3x3 weight
+     * gradients only, and runs 5x5 ones on im2col + GEMM, many times slower (docs/performance.md,
+     * "EfficientNet-B0's 5x5 depthwise weight gradients"). Piece (a, b), a and b in {0, 2}, reads
+     * the input shifted so that its 3x3 tap (i, j) is the 5x5 tap (i + a, j + b): a zero-bordered
+     * copy {@code S [N, C, H + 2, W + 2]} with {@code S[h, w] = x[h + a - 2, w + b - 2]} (zero
+     * outside {@code x}), which gives the same output size as the 5x5 convolution for every
+     * stride. Taps two pieces share are taken from the first.
+     */
+    private void depthwise5x5WeightGradient(String name, ConvShape shape, Value x, Value dy, INDArray gW) {
+        long[] xd = shape.x();
+        long[] shifted = {xd[0], xd[1], xd[2] + 2, xd[3] + 2};
+        long[] w3 = {xd[1], 1, 1, 3, 3};
+        long[] none = {0, 0};
+        for (int a = 0; a <= 2; a += 2) {
+            for (int b = 0; b <= 2; b += 2) {
+                String what = "convolution weights gradient " + name + " (3x3 piece " + a + "," + b + ")";
+                dnnl_memory_desc_t anyS = Dnnl.desc(shifted, dnnl_format_tag_any);
+                dnnl_memory_desc_t anyW = Dnnl.desc(w3, dnnl_format_tag_any);
+                dnnl_memory_desc_t anyY = Dnnl.desc(shape.y(), dnnl_format_tag_any);
+                dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
+                Dnnl.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct, anyS, anyW,
+                        null, anyY, shape.stride(), none, none), what);
+                dnnl_primitive_desc fpd = Dnnl.pd(fd, null, what);
+                dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
+                Dnnl.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, anyS, anyW, null, anyY,
+                        shape.stride(), none, none), what);
+                dnnl_primitive_desc wpd = Dnnl.pd(wd, null, fpd, what);
+                dnnl_primitive_desc_destroy(fpd);
+                Value sx = shiftedInput(Dnnl.query(wpd, dnnl_query_src_md, 0), shifted, a, b);
+                plan.reorderStep(x, plan.view(submemory(sx.desc, xd, new long[]{0, 0, 2 - a, 2 - b}), xd, sx.storage));
+                Value dW3 = plan.value(Dnnl.query(wpd, dnnl_query_diff_weights_md, 0), w3);
+                plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+                        sx, reordered(dy, Dnnl.query(wpd, dnnl_query_diff_dst_md, 0)), dW3);
+                dnnl_primitive_desc_destroy(wpd);
+                // rows (columns) 0-2 of piece 0 are taps 0-2; rows 1-2 of piece 2 are taps 3-4
+                long[] part = {xd[1], 1, 1, a == 0 ? 3 : 2, b == 0 ? 3 : 2};
+                long[] from = {0, 0, 0, a == 0 ? 0 : 1, b == 0 ? 0 : 1};
+                long[] to = {0, 0, 0, from[3] + a, from[4] + b};
+                plan.reorderStep(plan.view(submemory(dW3.desc, part, from), part, dW3.storage),
+                        plan.bound(submemory(convWeights(shape, gW), part, to), part, gW));
+            }
+        }
+    }
+
+    /**
+     * The zero-bordered input copy of layout {@code desc} for piece (a, b) of
+     * {@link #depthwise5x5WeightGradient}: one per layout and piece, shared by the convolutions that
+     * have them, since each rewrites all of it but its border (which stays zero) just before its
+     * piece reads it.
+     */
+    private Value shiftedInput(dnnl_memory_desc_t desc, long[] dims, int a, int b) {
+        List<Value> same = shiftedInputs.computeIfAbsent(a * 3 + b, k -> new ArrayList<>());
+        for (Value v : same) {
+            if (Dnnl.equal(v.desc, desc)) {
+                return v;
+            }
+        }
+        Value v = plan.value(desc, dims, true);
+        same.add(v);
+        return v;
     }
 
     /** Batch norm with batch statistics, and the ReLU after it when it is its only consumer. */

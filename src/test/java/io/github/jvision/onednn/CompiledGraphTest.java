@@ -13,13 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -148,7 +152,7 @@ class CompiledGraphTest {
                 d.setIDropout(null);
             }
         });
-        Nd4j.getRandom().setSeed(7);
+        conf.getDefaultConfiguration().setSeed(7); // init() reseeds from it: DL4J's default is the clock
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return net;
@@ -176,5 +180,48 @@ class CompiledGraphTest {
         UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class, () -> CompiledGraph.of(net));
         assertEquals("compiled execution does not support gate in training: element-wise Product", e.getMessage());
         assertSame(net, CompiledGraph.forTraining(net));
+    }
+
+    /**
+     * 5x5 depthwise convolutions (EfficientNet's, padding 2, stride 1 and 2, on even and odd
+     * sizes) have their weight gradients computed as four 3x3 pieces: each depthwise weight
+     * gradient equals DL4J's float64 one to 1e-5 (relative L2), as does every other gradient.
+     */
+    @ParameterizedTest(name = "{0}x{0}")
+    @CsvSource({"12", "11"})
+    void depthwise5x5WeightGradientsEqualDl4jsInFloat64(int size) {
+        var dw = (java.util.function.IntFunction<DepthwiseConvolution2D>) stride -> new DepthwiseConvolution2D.Builder()
+                .kernelSize(5, 5).stride(stride, stride).padding(2, 2).depthMultiplier(1).hasBias(false)
+                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.TANH).build();
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(size, size, 3))
+                .addLayer("expand", new ConvolutionLayer.Builder(1, 1).nOut(16).activation(Activation.TANH).build(), "in")
+                .addLayer("dw1", dw.apply(1), "expand")
+                .addLayer("dw2", dw.apply(2), "dw1")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "dw2")
+                .addLayer("fc", new OutputLayer.Builder().nOut(5).activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("fc").build());
+        net.init();
+        CompiledGraph compiled = CompiledGraph.of(net);
+        ComputationGraph exact = net.convertDataType(DataType.DOUBLE);
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 3, size, size).subi(0.5).muli(2);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 4, 5);
+        for (int i = 0; i < 4; i++) {
+            labels.putScalar(i, i, 1);
+        }
+        exact.setInputs(x.castTo(DataType.DOUBLE));
+        exact.setLabels(labels.castTo(DataType.DOUBLE));
+        exact.computeGradientAndScore();
+        compiled.setInputs(x);
+        compiled.setLabels(labels);
+        compiled.computeGradientAndScore();
+        for (var e : exact.gradient().gradientForVariable().entrySet()) {
+            INDArray a = e.getValue().castTo(DataType.FLOAT);
+            INDArray b = compiled.gradient().gradientForVariable().get(e.getKey()).reshape(a.shape());
+            double error = b.sub(a).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+            assertTrue(error < 1e-5, e.getKey() + ": relative L2 error " + error);
+        }
+        compiled.close();
     }
 }
