@@ -200,6 +200,11 @@ public final class CompiledGraph extends ComputationGraph {
         return g;
     }
 
+    /** The last compiled step run, or {@code null} (none yet, or DL4J's step ran): for tests. */
+    TrainingLowering.Step compiledStep() {
+        return fallback == null ? step : null;
+    }
+
     /** Frees the compiled steps (they are rebuilt on the next training step); the network stays usable. */
     public void releaseCompiled() {
         steps.clear();

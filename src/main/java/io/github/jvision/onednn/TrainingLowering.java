@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_binary_desc_t;
+import org.bytedeco.dnnl.dnnl_blocking_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_inner_product_desc_t;
@@ -282,6 +283,7 @@ final class TrainingLowering extends GraphLowering {
         long[] shifted = {xd[0], xd[1], xd[2] + 2, xd[3] + 2};
         long[] w3 = {xd[1], 1, 1, 3, 3};
         long[] none = {0, 0};
+        Value dyPiece = dy;
         for (int a = 0; a <= 2; a += 2) {
             for (int b = 0; b <= 2; b += 2) {
                 String what = "convolution weights gradient " + name + " (3x3 piece " + a + "," + b + ")";
@@ -296,21 +298,41 @@ final class TrainingLowering extends GraphLowering {
                 Dnnl.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, anyS, anyW, null, anyY,
                         shape.stride(), none, none), what);
                 dnnl_primitive_desc wpd = Dnnl.pd(wd, null, fpd, what);
-                dnnl_primitive_desc_destroy(fpd);
                 Value sx = shiftedInput(Dnnl.query(wpd, dnnl_query_src_md, 0), shifted, a, b);
-                plan.reorderStep(x, plan.view(submemory(sx.desc, xd, new long[]{0, 0, 2 - a, 2 - b}), xd, sx.storage));
+                plan.reorderStep(x, plan.view(window(sx.desc, xd, 2 - a, 2 - b), xd, sx.storage));
                 Value dW3 = plan.value(Dnnl.query(wpd, dnnl_query_diff_weights_md, 0), w3);
+                dyPiece = reordered(dyPiece, Dnnl.query(wpd, dnnl_query_diff_dst_md, 0)); // once, as the pieces agree
                 plan.step(Dnnl.primitive(wpd), new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
-                        sx, reordered(dy, Dnnl.query(wpd, dnnl_query_diff_dst_md, 0)), dW3);
+                        sx, dyPiece, dW3);
                 dnnl_primitive_desc_destroy(wpd);
+                dnnl_primitive_desc_destroy(fpd);
                 // rows (columns) 0-2 of piece 0 are taps 0-2; rows 1-2 of piece 2 are taps 3-4
                 long[] part = {xd[1], 1, 1, a == 0 ? 3 : 2, b == 0 ? 3 : 2};
                 long[] from = {0, 0, 0, a == 0 ? 0 : 1, b == 0 ? 0 : 1};
                 long[] to = {0, 0, 0, from[3] + a, from[4] + b};
-                plan.reorderStep(plan.view(submemory(dW3.desc, part, from), part, dW3.storage),
+                Value plain3 = reordered(dW3, Dnnl.plain(w3)); // a block of channels padded to oneDNN's block cannot be viewed
+                plan.reorderStep(plan.view(submemory(plain3.desc, part, from), part, plain3.storage),
                         plan.bound(submemory(convWeights(shape, gW), part, to), part, gW));
             }
         }
+    }
+
+    /**
+     * The {@code [N, C, H, W]} window of {@code whole} ({@code [N, C, H', W']}, rows and columns
+     * unblocked, as oneDNN's convolutions lay them out) starting at row {@code top} and column
+     * {@code left}, with all of whole's channels: oneDNN's submemory refuses it when C is not a
+     * multiple of the channel block (e.g. 12 channels in {@code nChw8c}).
+     */
+    static dnnl_memory_desc_t window(dnnl_memory_desc_t whole, long[] dims, long top, long left) {
+        if (!Dnnl.unblocked(whole, 2, 3)) {
+            throw new UnsupportedLayerException("a layout that blocks rows or columns");
+        }
+        dnnl_memory_desc_t v = Dnnl.copy(whole);
+        dnnl_blocking_desc_t b = v.format_desc_blocking();
+        v.dims().put(2, dims[2]).put(3, dims[3]);
+        v.padded_dims().put(2, dims[2]).put(3, dims[3]);
+        v.offset0(whole.offset0() + top * b.strides().get(2) + left * b.strides().get(3));
+        return v;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.jvision.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,18 +185,19 @@ class CompiledGraphTest {
 
     /**
      * 5x5 depthwise convolutions (EfficientNet's, padding 2, stride 1 and 2, on even and odd
-     * sizes) have their weight gradients computed as four 3x3 pieces: each depthwise weight
+     * sizes, with channels a multiple of oneDNN's channel block and not) have their weight
+     * gradients computed as four 3x3 pieces: each depthwise weight
      * gradient equals DL4J's float64 one to 1e-5 (relative L2), as does every other gradient.
      */
-    @ParameterizedTest(name = "{0}x{0}")
-    @CsvSource({"12", "11"})
-    void depthwise5x5WeightGradientsEqualDl4jsInFloat64(int size) {
+    @ParameterizedTest(name = "{0}x{0}, {1} channels")
+    @CsvSource({"12, 16", "11, 12"})
+    void depthwise5x5WeightGradientsEqualDl4jsInFloat64(int size, int channels) {
         var dw = (java.util.function.IntFunction<DepthwiseConvolution2D>) stride -> new DepthwiseConvolution2D.Builder()
                 .kernelSize(5, 5).stride(stride, stride).padding(2, 2).depthMultiplier(1).hasBias(false)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.TANH).build();
         ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
                 .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(size, size, 3))
-                .addLayer("expand", new ConvolutionLayer.Builder(1, 1).nOut(16).activation(Activation.TANH).build(), "in")
+                .addLayer("expand", new ConvolutionLayer.Builder(1, 1).nOut(channels).activation(Activation.TANH).build(), "in")
                 .addLayer("dw1", dw.apply(1), "expand")
                 .addLayer("dw2", dw.apply(2), "dw1")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "dw2")
@@ -216,6 +218,9 @@ class CompiledGraphTest {
         compiled.setInputs(x);
         compiled.setLabels(labels);
         compiled.computeGradientAndScore();
+        assertNotNull(compiled.compiledStep(), "the compiled step ran, not DL4J's");
+        // each of the four pieces: the shifted copy, its weight gradient, its block copied out
+        assertTrue(compiled.compiledStep().plan().steps("dw2 backward") >= 12, "dw2's weight gradient in 3x3 pieces");
         for (var e : exact.gradient().gradientForVariable().entrySet()) {
             INDArray a = e.getValue().castTo(DataType.FLOAT);
             INDArray b = compiled.gradient().gradientForVariable().get(e.getKey()).reshape(a.shape());
