@@ -38,6 +38,8 @@ abstract class GraphLowering {
     final ComputationGraph graph;
     final ComputationGraphConfiguration conf;
     final Plan plan = new Plan();
+    /** Shared zeroed buffers by key ({@link #sharedZeroed}). */
+    private final Map<Object, List<Value>> zeroed = new HashMap<>();
     /** The value each lowered vertex outputs (vertices fused into another share its value). */
     final Map<String, Value> out = new HashMap<>();
     final Map<String, List<String>> consumers = new HashMap<>();
@@ -210,6 +212,24 @@ abstract class GraphLowering {
         dnnl_memory_desc_t part = new dnnl_memory_desc_t();
         Dnnl.check(dnnl_memory_desc_init_submemory(part, whole, dims, offsets), "memory_desc_init_submemory");
         return part;
+    }
+
+    /**
+     * A zeroed, pinned value of layout {@code desc}, one per {@code key} and layout, shared by every
+     * step that asks with both: for buffers whose zero parts are written once and whose other parts
+     * each user rewrites just before reading them (padding borders, gap columns). It stays
+     * allocated with the program.
+     */
+    Value sharedZeroed(Object key, dnnl_memory_desc_t desc, long[] dims) {
+        List<Value> same = zeroed.computeIfAbsent(key, k -> new ArrayList<>());
+        for (Value v : same) {
+            if (Dnnl.equal(v.desc, desc)) {
+                return v;
+            }
+        }
+        Value v = plan.value(desc, dims, true);
+        same.add(v);
+        return v;
     }
 
     /** {@code v} in layout {@code desc}: itself when it already is, else a copy made by a reorder step. */

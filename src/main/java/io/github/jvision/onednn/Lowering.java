@@ -60,8 +60,6 @@ final class Lowering extends GraphLowering {
 
     /** Whether convolutions over narrow images run {@link SideBySide}. */
     private final boolean sideBySide;
-    /** Zeroed side-by-side inputs by placement ({@link #wideInput}). */
-    private final Map<SideBySide, List<Value>> wideInputs = new HashMap<>();
 
     private Lowering(ComputationGraph graph, boolean sideBySide) {
         super(graph);
@@ -224,7 +222,7 @@ final class Lowering extends GraphLowering {
      */
     private Value sideBySideConv(String name, dnnl_primitive_desc pd, SideBySide wide, dnnl_memory_desc_t dstDesc,
             ConvShape shape, dnnl_memory_desc_t bias, Fusion f, Value x) {
-        Value src = wideInput(Dnnl.query(pd, dnnl_query_src_md, 0), wide, shape.x());
+        Value src = sharedZeroed(wide, Dnnl.query(pd, dnnl_query_src_md, 0), wide.wideInput(shape.x())); // only image columns are written
         plan.reorderStep(x, plan.view(wide.inputs(src.desc, shape.x()), shape.x(), src.storage));
         Value dst = plan.value(Dnnl.query(pd, dnnl_query_dst_md, 0), wide.wideOutput(shape));
         Value images = plan.view(wide.outputs(dst.desc, shape.y()), shape.y(), dst.storage);
@@ -235,24 +233,6 @@ final class Lowering extends GraphLowering {
         Value y = plan.value(dstDesc, shape.y());
         plan.reorderStep(images, y);
         return y;
-    }
-
-    /**
-     * The zeroed wide input of layout {@code desc} for {@code wide}'s images {@code x}: one per
-     * layout and placement, shared by the convolutions that have them, since only image columns
-     * are ever written (and each convolution reads its copy at once). It stays allocated with the
-     * program.
-     */
-    private Value wideInput(dnnl_memory_desc_t desc, SideBySide wide, long[] x) {
-        List<Value> same = wideInputs.computeIfAbsent(wide, k -> new ArrayList<>());
-        for (Value v : same) {
-            if (Dnnl.equal(v.desc, desc)) {
-                return v;
-            }
-        }
-        Value v = plan.value(desc, wide.wideInput(x), true);
-        same.add(v);
-        return v;
     }
 
     /** An inference convolution of {@code shape}'s weights, stride and padding from {@code x} to {@code y}, layouts left to oneDNN. */

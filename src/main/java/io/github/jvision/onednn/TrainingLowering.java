@@ -89,8 +89,6 @@ final class TrainingLowering extends GraphLowering {
     private final List<BatchStats> stats = new ArrayList<>();
     private final List<Mask> masks = new ArrayList<>();
     private final Map<String, Loss> losses = new HashMap<>();
-    /** Zero-bordered input copies by piece ({@link #shiftedInput}). */
-    private final Map<Integer, List<Value>> shiftedInputs = new HashMap<>();
 
     private TrainingLowering(ComputationGraph graph) {
         super(graph);
@@ -298,7 +296,7 @@ final class TrainingLowering extends GraphLowering {
                 Dnnl.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, anyS, anyW, null, anyY,
                         shape.stride(), none, none), what);
                 dnnl_primitive_desc wpd = Dnnl.pd(wd, null, fpd, what);
-                Value sx = shiftedInput(Dnnl.query(wpd, dnnl_query_src_md, 0), shifted, a, b);
+                Value sx = sharedZeroed("5x5 piece " + a + "," + b, Dnnl.query(wpd, dnnl_query_src_md, 0), shifted);
                 plan.reorderStep(x, plan.view(window(sx.desc, xd, 2 - a, 2 - b), xd, sx.storage));
                 Value dW3 = plan.value(Dnnl.query(wpd, dnnl_query_diff_weights_md, 0), w3);
                 dyPiece = reordered(dyPiece, Dnnl.query(wpd, dnnl_query_diff_dst_md, 0)); // once, as the pieces agree
@@ -332,24 +330,6 @@ final class TrainingLowering extends GraphLowering {
         v.dims().put(2, dims[2]).put(3, dims[3]);
         v.padded_dims().put(2, dims[2]).put(3, dims[3]);
         v.offset0(whole.offset0() + top * b.strides().get(2) + left * b.strides().get(3));
-        return v;
-    }
-
-    /**
-     * The zero-bordered input copy of layout {@code desc} for piece (a, b) of
-     * {@link #depthwise5x5WeightGradient}: one per layout and piece, shared by the convolutions that
-     * have them, since each rewrites all of it but its border (which stays zero) just before its
-     * piece reads it.
-     */
-    private Value shiftedInput(dnnl_memory_desc_t desc, long[] dims, int a, int b) {
-        List<Value> same = shiftedInputs.computeIfAbsent(a * 3 + b, k -> new ArrayList<>());
-        for (Value v : same) {
-            if (Dnnl.equal(v.desc, desc)) {
-                return v;
-            }
-        }
-        Value v = plan.value(desc, dims, true);
-        same.add(v);
         return v;
     }
 
