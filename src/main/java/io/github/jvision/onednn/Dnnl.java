@@ -12,8 +12,10 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,6 +147,13 @@ final class Dnnl {
     /** The descriptor {@code pd} chose for {@code query} (e.g. {@code dnnl_query_dst_md}), copied. */
     static dnnl_memory_desc_t query(dnnl_primitive_desc pd, int query, int index) {
         return copy(dnnl_primitive_desc_query_md(pd, query, index));
+    }
+
+    /** The name of the implementation oneDNN chose for {@code pd} (e.g. {@code jit:avx2}, {@code brgconv:avx512_core}). */
+    static String implementation(dnnl_primitive_desc pd) {
+        PointerPointer<BytePointer> name = new PointerPointer<>(1);
+        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "primitive_desc_query");
+        return name.get(BytePointer.class, 0).getString();
     }
 
     static dnnl_primitive primitive(dnnl_primitive_desc pd) {

@@ -58,21 +58,30 @@ final class Lowering extends GraphLowering {
     /** For outputs ending in softmax: the values before it. */
     private final Map<String, Value> logits = new HashMap<>();
 
-    /** Whether convolutions over narrow images run {@link SideBySide}. */
-    private final boolean sideBySide;
+    /** Which convolutions over narrow images run {@link SideBySide}. */
+    enum Wide {
+        /** Those whose kernel {@link SideBySide#pays} for it. */
+        WHERE_IT_PAYS,
+        /** Every one it applies to (for tests and benchmarks). */
+        ALWAYS,
+        /** None: every convolution on the batch as it is. */
+        NEVER
+    }
 
-    private Lowering(ComputationGraph graph, boolean sideBySide) {
+    private final Wide sideBySide;
+
+    private Lowering(ComputationGraph graph, Wide sideBySide) {
         super(graph);
         this.sideBySide = sideBySide;
     }
 
     /** The plan computing {@code graph}'s outputs for inputs of {@code shape} ({@code [N, C, H, W]}). */
     static Plan lower(ComputationGraph graph, long[] shape) {
-        return lower(graph, shape, true);
+        return lower(graph, shape, Wide.WHERE_IT_PAYS);
     }
 
-    /** As {@link #lower(ComputationGraph, long[])}; {@code sideBySide} off runs every convolution on the batch as it is (for benchmarks). */
-    static Plan lower(ComputationGraph graph, long[] shape, boolean sideBySide) {
+    /** As {@link #lower(ComputationGraph, long[])}, with {@code sideBySide} choosing the convolutions that run side by side. */
+    static Plan lower(ComputationGraph graph, long[] shape, Wide sideBySide) {
         Lowering l = new Lowering(graph, sideBySide);
         try {
             return l.build(shape);
@@ -166,7 +175,12 @@ final class Lowering extends GraphLowering {
         dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(shape.outChannels()) : null;
         dnnl_primitive_attr attr = Dnnl.postOps(f.shortcut() != null, f.act());
         dnnl_primitive_desc pd = convPd(name, shape.x(), shape.y(), shape, bias, attr);
-        SideBySide wide = sideBySide ? SideBySide.of(shape) : null;
+        boolean wanted = switch (sideBySide) {
+            case WHERE_IT_PAYS -> SideBySide.pays(Dnnl.implementation(pd));
+            case ALWAYS -> true;
+            case NEVER -> false;
+        };
+        SideBySide wide = wanted ? SideBySide.of(shape) : null;
         dnnl_primitive_desc widePd = wide == null ? null : widePd(name, wide, shape, bias, attr);
         dnnl_primitive_attr_destroy(attr);
         Value y = widePd == null ? batchConv(name, pd, shape, bias, f, x) : sideBySideConv(name, widePd, wide,

@@ -29,6 +29,16 @@ record SideBySide(long n, long period, long stride) {
     /** The fewest channels, in and out: ResNet-20's convolutions (16 to 64 channels) got slower, ResNet's 256 and 512 faster; between them is not measured. */
     static final long MIN_CHANNELS = 128;
 
+    /**
+     * Whether side by side pays for a convolution oneDNN runs with {@code implementation}: only its
+     * AVX2 direct kernel ({@code jit:avx2}) blocks over output columns as described above. On
+     * AVX-512, oneDNN 2.5 runs them on its BRGEMM kernels ({@code brgconv:avx512_core}), and side by
+     * side made ResNet-18 4% and ResNet-50 2% slower (docs/performance.md).
+     */
+    static boolean pays(String implementation) {
+        return implementation.equals("jit:avx2");
+    }
+
     /** The side-by-side form of convolution {@code s}, or {@code null} when it does not apply. */
     static SideBySide of(ConvShape s) {
         long width = s.x()[3];

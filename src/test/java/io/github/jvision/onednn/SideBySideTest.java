@@ -2,6 +2,7 @@ package io.github.jvision.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,12 @@ class SideBySideTest {
     }
 
     @Test
+    void onlyOneDnnsAvx2DirectKernelGoesSideBySideByDefault() {
+        assertTrue(SideBySide.pays("jit:avx2"), "AVX2: ResNet-18 5.8% faster");
+        assertFalse(SideBySide.pays("brgconv:avx512_core"), "AVX-512: ResNet-18 4% slower");
+    }
+
+    @Test
     void onlyNarrowPaddedWideChannelBatchesGoSideBySide() {
         assertNull(SideBySide.of(conv(1, 512, 7, 3, 1, 1)), "one image");
         assertNull(SideBySide.of(conv(16, 512, 7, 1, 1, 0)), "unpadded (ResNet's 1x1 convolutions ran at full speed on 7 columns already)");
@@ -90,7 +97,7 @@ class SideBySideTest {
                 .setOutputs("fc").build());
         net.init();
         long[] shape = {5, 128, 13, 12};
-        try (Plan wide = Lowering.lower(net, shape, true); Plan batch = Lowering.lower(net, shape, false)) {
+        try (Plan wide = Lowering.lower(net, shape, Lowering.Wide.ALWAYS); Plan batch = Lowering.lower(net, shape, Lowering.Wide.NEVER)) {
             for (String conv : new String[]{"a", "b", "c", "e", "d"}) {
                 String label = conv + " forward";
                 assertTrue(wide.steps(label) > batch.steps(label), conv + " copies its images in and out");
