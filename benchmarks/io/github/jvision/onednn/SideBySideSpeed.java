@@ -29,7 +29,7 @@ public final class SideBySideSpeed {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 21;
         ComputationGraph net = Inference.fuseBatchNorm(Models.create(w[0], new ModelOptions(1000, channels, size)));
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, channels, size, size);
-        Plan[] plans = {Lowering.lower(net, x.shape(), Lowering.Wide.NEVER), Lowering.lower(net, x.shape(), Lowering.Wide.ALWAYS)};
+        Plan[] plans = {Lowering.lower(net, x.shape(), SideBySide.Use.NEVER), Lowering.lower(net, x.shape(), SideBySide.Use.ALWAYS)};
         double[][] ms = new double[2][rounds];
         for (Plan p : plans) {
             p.run(x); // warm-up

@@ -151,9 +151,10 @@ final class Dnnl {
 
     /** The name of the implementation oneDNN chose for {@code pd} (e.g. {@code jit:avx2}, {@code brgconv:avx512_core}). */
     static String implementation(dnnl_primitive_desc pd) {
-        PointerPointer<BytePointer> name = new PointerPointer<>(1);
-        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "primitive_desc_query");
-        return name.get(BytePointer.class, 0).getString();
+        try (PointerPointer<BytePointer> name = new PointerPointer<>(1)) {
+            check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "primitive_desc_query");
+            return name.get(BytePointer.class, 0).getString();
+        }
     }
 
     static dnnl_primitive primitive(dnnl_primitive_desc pd) {

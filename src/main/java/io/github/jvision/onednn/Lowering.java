@@ -51,37 +51,27 @@ import org.nd4j.linalg.factory.Nd4j;
  * from the first convolution to the classifier; a convolution absorbs the activation after it,
  * and a residual sum followed by its activation ({@code conv -> add -> relu} becomes one
  * convolution with sum and ReLU post-ops, writing in place into the shortcut's buffer when nothing
- * else reads it). Convolutions over narrow images (ResNet's last stages) run on the batch's
- * images placed {@link SideBySide} in one wide image.
+ * else reads it). Convolutions over narrow images (ResNet's last stages) on oneDNN's AVX2 direct
+ * kernel run on the batch's images placed {@link SideBySide} in one wide image.
  */
 final class Lowering extends GraphLowering {
     /** For outputs ending in softmax: the values before it. */
     private final Map<String, Value> logits = new HashMap<>();
 
-    /** Which convolutions over narrow images run {@link SideBySide}. */
-    enum Wide {
-        /** Those whose kernel {@link SideBySide#pays} for it. */
-        WHERE_IT_PAYS,
-        /** Every one it applies to (for tests and benchmarks). */
-        ALWAYS,
-        /** None: every convolution on the batch as it is. */
-        NEVER
-    }
+    private final SideBySide.Use sideBySide;
 
-    private final Wide sideBySide;
-
-    private Lowering(ComputationGraph graph, Wide sideBySide) {
+    private Lowering(ComputationGraph graph, SideBySide.Use sideBySide) {
         super(graph);
         this.sideBySide = sideBySide;
     }
 
     /** The plan computing {@code graph}'s outputs for inputs of {@code shape} ({@code [N, C, H, W]}). */
     static Plan lower(ComputationGraph graph, long[] shape) {
-        return lower(graph, shape, Wide.WHERE_IT_PAYS);
+        return lower(graph, shape, SideBySide.Use.WHERE_IT_PAYS);
     }
 
     /** As {@link #lower(ComputationGraph, long[])}, with {@code sideBySide} choosing the convolutions that run side by side. */
-    static Plan lower(ComputationGraph graph, long[] shape, Wide sideBySide) {
+    static Plan lower(ComputationGraph graph, long[] shape, SideBySide.Use sideBySide) {
         Lowering l = new Lowering(graph, sideBySide);
         try {
             return l.build(shape);
@@ -175,12 +165,10 @@ final class Lowering extends GraphLowering {
         dnnl_memory_desc_t bias = c.hasBias() ? Dnnl.plain(shape.outChannels()) : null;
         dnnl_primitive_attr attr = Dnnl.postOps(f.shortcut() != null, f.act());
         dnnl_primitive_desc pd = convPd(name, shape.x(), shape.y(), shape, bias, attr);
-        boolean wanted = switch (sideBySide) {
-            case WHERE_IT_PAYS -> SideBySide.pays(Dnnl.implementation(pd));
-            case ALWAYS -> true;
-            case NEVER -> false;
-        };
-        SideBySide wide = wanted ? SideBySide.of(shape) : null;
+        SideBySide wide = SideBySide.of(shape);
+        if (wide != null && !sideBySide.wanted(Dnnl.implementation(pd))) {
+            wide = null;
+        }
         dnnl_primitive_desc widePd = wide == null ? null : widePd(name, wide, shape, bias, attr);
         dnnl_primitive_attr_destroy(attr);
         Value y = widePd == null ? batchConv(name, pd, shape, bias, f, x) : sideBySideConv(name, widePd, wide,

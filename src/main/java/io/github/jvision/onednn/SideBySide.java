@@ -29,11 +29,26 @@ record SideBySide(long n, long period, long stride) {
     /** The fewest channels, in and out: ResNet-20's convolutions (16 to 64 channels) got slower, ResNet's 256 and 512 faster; between them is not measured. */
     static final long MIN_CHANNELS = 128;
 
+    /** Which convolutions over narrow images run side by side. */
+    enum Use {
+        /** Those on a kernel where it {@link #pays}. */
+        WHERE_IT_PAYS,
+        /** Every one it applies to (for tests and benchmarks, on any CPU). */
+        ALWAYS,
+        /** None: every convolution on the batch as it is. */
+        NEVER;
+
+        /** Whether a convolution it applies to, which oneDNN runs with {@code implementation}, goes side by side. */
+        boolean wanted(String implementation) {
+            return this == ALWAYS || this == WHERE_IT_PAYS && pays(implementation);
+        }
+    }
+
     /**
-     * Whether side by side pays for a convolution oneDNN runs with {@code implementation}: only its
-     * AVX2 direct kernel ({@code jit:avx2}) blocks over output columns as described above. On
-     * AVX-512, oneDNN 2.5 runs them on its BRGEMM kernels ({@code brgconv:avx512_core}), and side by
-     * side made ResNet-18 4% and ResNet-50 2% slower (docs/performance.md).
+     * Whether side by side pays for a convolution oneDNN runs with {@code implementation}: on its
+     * AVX2 direct kernel ({@code jit:avx2}), the only one where it was measured to pay. On AVX-512,
+     * oneDNN 2.5 runs these convolutions on its BRGEMM kernels ({@code brgconv:avx512_core}), and
+     * side by side made ResNet-18 4% and ResNet-50 2% slower (docs/performance.md).
      */
     static boolean pays(String implementation) {
         return implementation.equals("jit:avx2");
