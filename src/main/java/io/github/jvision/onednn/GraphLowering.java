@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.javacpp.Pointer;
@@ -230,6 +231,15 @@ abstract class GraphLowering {
         Value v = plan.value(desc, dims, true);
         same.add(v);
         return v;
+    }
+
+    /** Appends {@code y = a op b} ({@code alg}: {@code dnnl_binary_add}, {@code _mul}, ...), {@code b} broadcast where its dims are 1. */
+    void binaryStep(String name, int alg, Value a, Value b, Value y) {
+        dnnl_binary_desc_t d = new dnnl_binary_desc_t();
+        Dnnl.check(dnnl_binary_desc_init(d, alg, a.desc, b.desc, y.desc), "binary " + name);
+        dnnl_primitive_desc pd = Dnnl.pd(d, null, "binary " + name);
+        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, a, b, y);
+        dnnl_primitive_desc_destroy(pd);
     }
 
     /** {@code v} in layout {@code desc}: itself when it already is, else a copy made by a reorder step. */

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
-import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_inner_product_desc_t;
@@ -415,14 +414,6 @@ final class Lowering extends GraphLowering {
         Value y = soleReader(a, name) && !a.equals(b) ? plan.view(a.desc, a.dims, a.storage) : plan.value(a.desc, a.dims);
         binaryStep(name, alg, a, b, y);
         return y;
-    }
-
-    private void binaryStep(String name, int alg, Value a, Value b, Value y) {
-        dnnl_binary_desc_t d = new dnnl_binary_desc_t();
-        Dnnl.check(dnnl_binary_desc_init(d, alg, a.desc, b.desc, y.desc), "binary " + name);
-        dnnl_primitive_desc pd = Dnnl.pd(d, null, "binary " + name);
-        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, a, b, y);
-        dnnl_primitive_desc_destroy(pd);
     }
 
     /**

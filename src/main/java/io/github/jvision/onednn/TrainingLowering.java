@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
-import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_blocking_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
@@ -621,12 +620,8 @@ final class TrainingLowering extends GraphLowering {
     }
 
     private Value binary(String name, int alg, Value a, Value b) {
-        dnnl_binary_desc_t d = new dnnl_binary_desc_t();
-        Dnnl.check(dnnl_binary_desc_init(d, alg, a.desc, b.desc, a.desc), "binary " + name);
-        dnnl_primitive_desc pd = Dnnl.pd(d, null, "binary " + name);
         Value y = plan.value(a.desc, a.dims);
-        plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, a, b, y);
-        dnnl_primitive_desc_destroy(pd);
+        binaryStep(name, alg, a, b, y);
         return y;
     }
 
@@ -706,11 +701,7 @@ final class TrainingLowering extends GraphLowering {
             diff.put(v, gv);
             claimed.add(gv);
         } else {
-            dnnl_binary_desc_t bd = new dnnl_binary_desc_t();
-            Dnnl.check(dnnl_binary_desc_init(bd, dnnl_binary_add, d.desc, gv.desc, d.desc), "gradient sum");
-            dnnl_primitive_desc pd = Dnnl.pd(bd, null, "gradient sum");
-            plan.step(Dnnl.primitive(pd), new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, d, gv, d);
-            dnnl_primitive_desc_destroy(pd);
+            binaryStep("gradient sum", dnnl_binary_add, d, gv, d);
         }
     }
 
